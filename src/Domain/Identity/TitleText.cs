@@ -1,0 +1,53 @@
+using System.Text;
+
+namespace Seismo.Domain.Identity;
+
+/// <summary>Text rules shared by every key builder: how titles are split, trimmed and recognised as paths.</summary>
+public static class TitleText
+{
+    // Playwright and Allure-JS join titles with " › ", Vitest, Mocha-Allure and Euriqa with " > ".
+    private static readonly string[] Separators = [" › ", " > ", " » "];
+
+    private static readonly HashSet<string> SourceExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".rb", ".go", ".php", ".phpt",
+        ".rs", ".feature", ".cy", ".vue", ".svelte", ".exs", ".ex", ".lua", ".sh", ".bats",
+    };
+
+    /// <summary>NFC, trimmed, inner whitespace runs folded to one space. Case is kept: tests are case-sensitive.</summary>
+    public static string NormaliseSegment(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return "";
+        var normalised = text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+        var sb = new StringBuilder(normalised.Length);
+        var pendingSpace = false;
+        foreach (var c in normalised)
+        {
+            if (char.IsWhiteSpace(c)) { pendingSpace = sb.Length > 0; continue; }
+            if (pendingSpace) { sb.Append(' '); pendingSpace = false; }
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Splits a joined title path ("A › B › c", "A > B > c") into its segments.</summary>
+    public static IReadOnlyList<string> SplitTitlePath(string? joined)
+    {
+        if (string.IsNullOrWhiteSpace(joined)) return [];
+        return joined.Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>True when the text names a source file rather than a class: it has a slash or a script extension.</summary>
+    public static bool LooksLikePath(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var t = text.Trim();
+        if (t.Contains('/') || t.Contains('\\')) return true;
+        var dot = t.LastIndexOf('.');
+        return dot > 0 && SourceExtensions.Contains(t[dot..]);
+    }
+
+    /// <summary>"method()" becomes "method"; "method(int)" is kept, the parameter types tell overloads apart.</summary>
+    public static string StripEmptyParentheses(string segment) =>
+        segment.EndsWith("()", StringComparison.Ordinal) && segment.Length > 2 ? segment[..^2] : segment;
+}

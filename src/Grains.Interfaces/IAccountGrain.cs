@@ -1,0 +1,20 @@
+namespace Seismo.Grains;
+
+/// <summary>An account (Euriqa's team, CircleCI's org): tier, plan limits, rate bucket, projects and keys.</summary>
+public interface IAccountGrain : IGrainWithGuidKey
+{
+    Task<AccountInfo> CreateAsync(string name, Tier tier);
+    Task<AccountInfo?> GetAsync();
+    Task<AccountInfo?> PatchAsync(AccountPatch patch);
+    Task AddProjectAsync(Guid projectId);
+
+    /// <summary>Takes one observation from the hourly bucket and the monthly plan, or says why not. Never over-admits.</summary>
+    Task<AdmitDecision> AdmitObservationAsync();
+
+    /// <summary>Gives back what <see cref="AdmitObservationAsync"/> took when the observation could not be stored.</summary>
+    Task RefundObservationAsync();
+
+    Task<ApiKeyInfo> AddKeyAsync(ApiKeyInfo key);
+    Task<IReadOnlyList<ApiKeyInfo>> ListKeysAsync(Guid? projectId);
+    Task<ApiKeyInfo?> SetKeyActiveAsync(Guid keyId, bool isActive);
+}

@@ -1,0 +1,24 @@
+namespace Seismo.Grains;
+
+/// <summary>
+/// One test of one project, keyed "{projectId:N}/{keyHash}". Holds live counts, the recent history ring and
+/// the quarantine flag in memory, persisted write-behind with a watermark of the runs it has applied.
+/// </summary>
+public interface ITestGrain : IGrainWithStringKey
+{
+    /// <summary>Applies one run's result. Idempotent: a run already applied is ignored (replay after a crash).</summary>
+    Task ApplyAsync(TestApplication application);
+
+    Task<TestView?> GetAsync();
+
+    /// <summary>Writes pending state now (used on shutdown and by tests).</summary>
+    Task FlushAsync();
+}
+
+/// <summary>One run, keyed by its UUID: serves its metadata and results from the durable run record.</summary>
+public interface IRunGrain : IGrainWithGuidKey
+{
+    Task<RunSummary?> GetAsync();
+    Task<IReadOnlyList<TestResult>> GetResultsAsync();
+    Task<ObservationState?> GetObservationStateAsync();
+}

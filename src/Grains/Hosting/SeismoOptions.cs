@@ -1,0 +1,45 @@
+namespace Seismo.Grains.Hosting;
+
+/// <summary>How Seismo is hosted: <c>Embedded</c> (one process, SQLite) or <c>Cluster</c> (PostgreSQL).</summary>
+public enum HostingMode { Embedded, Cluster }
+
+/// <summary>The "Seismo" configuration section.</summary>
+public sealed class SeismoOptions
+{
+    public const string Section = "Seismo";
+
+    public HostingMode Mode { get; set; } = HostingMode.Embedded;
+
+    /// <summary>Where the embedded store and raw uploads live (SEISMO_DATA_DIR or Seismo:DataDir).</summary>
+    public string DataDir { get; set; } = "data";
+
+    public Dictionary<string, TierLimits> Tiers { get; set; } = TierLimits.Defaults();
+
+    /// <summary>How often dirty grain state is written behind.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Cap on the decompressed size of one collect archive (zstd bombs).</summary>
+    public long MaxDecompressedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Cap on one collect request body.</summary>
+    public long MaxArchiveBytes { get; set; } = 32L * 1024 * 1024;
+
+    public TierLimits LimitsFor(Tier tier) =>
+        Tiers.TryGetValue(tier.ToString().ToLowerInvariant(), out var limits) ? limits : TierLimits.Defaults()[tier.ToString().ToLowerInvariant()];
+}
+
+/// <summary>Per-tier limits: observations per clock hour (the rate limit) and per calendar month (the plan).</summary>
+public sealed class TierLimits
+{
+    public int HourlyObservations { get; set; }
+    public long MonthlyObservations { get; set; }
+
+    public static Dictionary<string, TierLimits> Defaults() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["free"] = new() { HourlyObservations = 100, MonthlyObservations = 10_000 },
+        ["starter"] = new() { HourlyObservations = 500, MonthlyObservations = 100_000 },
+        ["team"] = new() { HourlyObservations = 2_000, MonthlyObservations = 1_000_000 },
+        ["business"] = new() { HourlyObservations = 10_000, MonthlyObservations = 10_000_000 },
+        ["enterprise"] = new() { HourlyObservations = 100_000, MonthlyObservations = 0 },
+    };
+}

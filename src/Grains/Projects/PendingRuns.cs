@@ -1,0 +1,61 @@
+namespace Seismo.Grains.Projects;
+
+/// <summary>
+/// Runs accepted (or replayed) in this activation that are not yet durable in every test grain.
+/// A run is durable once it was dispatched and each of its tests reported a flush that included it.
+/// </summary>
+internal sealed class PendingRuns
+{
+    private sealed class Entry(int outstanding, DateTimeOffset since)
+    {
+        public int Outstanding = outstanding;
+        public bool Dispatched;
+        public bool Dispatching;
+        public DateTimeOffset Since = since;
+    }
+
+    private readonly SortedDictionary<long, Entry> _entries = [];
+
+    public int Count => _entries.Count;
+
+    public void Add(long sequence, int tests, DateTimeOffset now) => _entries[sequence] = new Entry(tests, now);
+
+    public bool Contains(long sequence) => _entries.ContainsKey(sequence);
+
+    public bool IsDispatched(long sequence) => !_entries.TryGetValue(sequence, out var e) || e.Dispatched;
+
+    public void MarkDispatched(long sequence)
+    {
+        if (_entries.TryGetValue(sequence, out var e)) { e.Dispatched = true; e.Dispatching = false; }
+    }
+
+    public void MarkDispatchFailed(long sequence, DateTimeOffset now)
+    {
+        if (_entries.TryGetValue(sequence, out var e)) { e.Dispatching = false; e.Since = now; }
+    }
+
+    public void Flushed(long sequence)
+    {
+        if (_entries.TryGetValue(sequence, out var e)) e.Outstanding--;
+    }
+
+    /// <summary>Runs nobody has finished dispatching for a while: the API node that took them may be gone.</summary>
+    public IReadOnlyList<long> TakeStale(DateTimeOffset olderThan)
+    {
+        var stale = _entries.Where(p => !p.Value.Dispatched && !p.Value.Dispatching && p.Value.Since < olderThan).Select(p => p.Key).ToList();
+        foreach (var s in stale) _entries[s].Dispatching = true;
+        return stale;
+    }
+
+    /// <summary>Drops the durable prefix and returns the new durable watermark.</summary>
+    public long Advance(long lastSequence)
+    {
+        while (_entries.Count > 0)
+        {
+            var first = _entries.First();
+            if (!first.Value.Dispatched || first.Value.Outstanding > 0) return first.Key - 1;
+            _entries.Remove(first.Key);
+        }
+        return lastSequence;
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Seismo.Domain.Identity;
+using Seismo.Grains.Hosting;
+using Seismo.Grains.Runs;
+using Seismo.Grains.Storage;
+
+namespace Seismo.Grains.Projects;
+
+/// <summary>
+/// Sequences a project's runs, stores each durably (one transaction per run), keeps run counters and the test
+/// catalogue on write, and tracks which runs are durable in the test grains so a crash replays only the rest.
+/// </summary>
+public sealed class ProjectGrain(
+    [PersistentState("project", "Default")] IPersistentState<ProjectState> state,
+    IRunStore store,
+    IOptions<SeismoOptions> options,
+    TimeProvider clock,
+    ILogger<ProjectGrain> logger) : Grain, IProjectGrain
+{
+    private static readonly TimeSpan StaleDispatch = TimeSpan.FromSeconds(30);
+
+    private readonly PendingRuns _pending = new();
+    private readonly Dictionary<string, CatalogEntry> _catalog = [];
+    private long _lastSequence;
+    private bool _dirty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Info is null) return;
+        foreach (var entry in await store.ReadCatalogAsync(this.GetPrimaryKey(), cancellationToken)) _catalog[entry.KeyHash] = entry;
+        _lastSequence = await store.LastSequenceAsync(this.GetPrimaryKey(), cancellationToken);
+        var replay = new List<StoredRun>();
+        await foreach (var run in store.ReadAfterAsync(this.GetPrimaryKey(), state.State.DurableThrough, cancellationToken))
+        {
+            state.State.Fold(run.Summary, run.Results);
+            _pending.Add(run.Summary.Sequence, run.Results.Count, clock.GetUtcNow());
+            replay.Add(run);
+        }
+        if (replay.Count > 0)
+        {
+            logger.LogInformation("Project {Project}: replaying {Count} runs after {Watermark}", this.GetPrimaryKey(), replay.Count, state.State.DurableThrough);
+            _dirty = true;
+            _ = ReplayAsync(replay);
+        }
+        StartTimers();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushAsync(cancellationToken);
+
+    public async Task<ProjectInfo> CreateAsync(Guid accountId, string name, string slug)
+    {
+        if (state.State.Info is { } existing) return existing;
+        var now = clock.GetUtcNow();
+        state.State.Info = new ProjectInfo(this.GetPrimaryKey(), accountId, name, slug, now, now);
+        await state.WriteStateAsync();
+        StartTimers();
+        return state.State.Info;
+    }
+
+    public Task<ProjectInfo?> GetAsync() => Task.FromResult(state.State.Info);
+
+    public async Task<long> AcceptRunAsync(RunSubmission submission)
+    {
+        if (state.State.Info is null) throw new InvalidOperationException($"project {this.GetPrimaryKey()} does not exist");
+        var results = submission.Results;
+        var counts = RunCounts.Of(results);
+        var run = new RunSummary(submission.Metadata, _lastSequence + 1, RunStatusOf(submission.Metadata, counts), counts);
+        var newTests = NewCatalogEntries(results, submission.Metadata.CreatedAt);
+
+        await store.AppendAsync(run, results, newTests);
+
+        _lastSequence = run.Sequence;
+        foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;
+        state.State.Fold(run, results);
+        _pending.Add(run.Sequence, results.Count, clock.GetUtcNow());
+        _dirty = true;
+        return run.Sequence;
+    }
+
+    public Task MarkDispatchedAsync(long sequence)
+    {
+        _pending.MarkDispatched(sequence);
+        Advance();
+        return Task.CompletedTask;
+    }
+
+    public Task TestsFlushedAsync(long[] sequences)
+    {
+        foreach (var s in sequences) _pending.Flushed(s);
+        Advance();
+        return Task.CompletedTask;
+    }
+
+    public Task<ObservationState> GetObservationStateAsync(long sequence) =>
+        Task.FromResult(sequence <= _lastSequence && _pending.IsDispatched(sequence) ? ObservationState.Processed : ObservationState.Pending);
+
+    public Task<long> CountRunsAsync(string? status, string? branch) => Task.FromResult(state.State.CountRuns(status, branch));
+
+    public Task<Page<TestSummary>> ListTestsAsync(string? status, string? search, int limit, int offset)
+    {
+        var projectId = this.GetPrimaryKey();
+        var matches = new List<TestSummary>();
+        foreach (var (hash, live) in state.State.Tests)
+        {
+            if (!_catalog.TryGetValue(hash, out var entry)) continue;
+            if (status is not null && !string.Equals(live.LastStatus.ToString(), status, StringComparison.OrdinalIgnoreCase)) continue;
+            if (search is not null && !Matches(entry, search)) continue;
+            matches.Add(new TestSummary(PublicIds.TestId(projectId, hash), entry.Key, entry.Title, entry.FilePath,
+                live.LastStatus, live.LastDurationMs, live.LastRunId, live.LastResultIndex, live.LastRunAt, live.TotalRuns, live.IsQuarantined));
+        }
+        var page = matches.OrderByDescending(t => t.LastRunAt).ThenBy(t => t.Key, StringComparer.Ordinal).Skip(offset).Take(limit).ToList();
+        return Task.FromResult(new Page<TestSummary>(page, matches.Count));
+    }
+
+    public Task EnsureRecoveredAsync() => Task.CompletedTask;
+
+    private static bool Matches(CatalogEntry entry, string search) =>
+        entry.Title.Contains(search, StringComparison.OrdinalIgnoreCase)
+        || entry.Key.Contains(search, StringComparison.OrdinalIgnoreCase)
+        || (entry.FilePath?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false);
+
+    /// <summary>Euriqa's run status: failed when anything failed, the command failed, or the reports were unreadable.</summary>
+    private static string RunStatusOf(RunMetadata meta, RunCounts counts) =>
+        meta.ProcessingError is not null || counts.Failed + counts.Errors > 0 || meta.ReturnCode is not (null or 0) ? "failed" : "passed";
+
+    private List<CatalogEntry> NewCatalogEntries(IReadOnlyList<TestResult> results, DateTimeOffset now)
+    {
+        var list = new List<CatalogEntry>();
+        foreach (var r in results)
+        {
+            var hash = TestKey.FromStored(r.Key).HashHex();
+            if (!_catalog.ContainsKey(hash)) list.Add(new CatalogEntry(hash, r.Key, r.Title, r.FullTitle, r.FilePath, now));
+        }
+        return list;
+    }
+
+    private void Advance()
+    {
+        var durable = _pending.Advance(_lastSequence);
+        if (durable == state.State.DurableThrough) return;
+        state.State.DurableThrough = durable;
+        _dirty = true;
+    }
+
+    private async Task ReplayAsync(IReadOnlyList<StoredRun> runs)
+    {
+        foreach (var run in runs)
+        {
+            try
+            {
+                await RunDispatcher.DispatchAsync(GrainFactory, run.Summary, run.Results);
+                _pending.MarkDispatched(run.Summary.Sequence);
+            }
+            catch (Exception e)
+            {
+                // Left pending: the stale-dispatch timer tries again.
+                logger.LogWarning(e, "Replay of run {Sequence} failed", run.Summary.Sequence);
+                _pending.MarkDispatchFailed(run.Summary.Sequence, clock.GetUtcNow());
+            }
+        }
+        Advance();
+    }
+
+    private async Task RedispatchStaleAsync(CancellationToken ct)
+    {
+        var stale = _pending.TakeStale(clock.GetUtcNow() - StaleDispatch);
+        if (stale.Count == 0) return;
+        var runs = new List<StoredRun>();
+        await foreach (var run in store.ReadAfterAsync(this.GetPrimaryKey(), stale[0] - 1, ct))
+        {
+            if (stale.Contains(run.Summary.Sequence)) runs.Add(run);
+        }
+        await ReplayAsync(runs);
+    }
+
+    private void StartTimers()
+    {
+        var flush = options.Value.FlushInterval;
+        this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(flush, flush));
+        this.RegisterGrainTimer(RedispatchStaleAsync, new GrainTimerCreationOptions(StaleDispatch, StaleDispatch / 3));
+    }
+
+    private async Task FlushAsync(CancellationToken ct)
+    {
+        if (!_dirty) return;
+        _dirty = false;
+        try { await state.WriteStateAsync(ct); }
+        catch { _dirty = true; throw; }
+    }
+}

@@ -1,0 +1,63 @@
+using Seismo.Domain.Identity;
+
+namespace Seismo.Grains.Projects;
+
+/// <summary>The live part of a catalogue row; the static part (key, title, file) is in the run store's catalogue.</summary>
+[GenerateSerializer]
+public sealed class TestLive
+{
+    [Id(0)] public TestStatus LastStatus { get; set; }
+    [Id(1)] public double LastDurationMs { get; set; }
+    [Id(2)] public string LastRunId { get; set; } = "";
+    [Id(3)] public int LastResultIndex { get; set; }
+    [Id(4)] public DateTimeOffset LastRunAt { get; set; }
+    [Id(5)] public long TotalRuns { get; set; }
+    [Id(6)] public bool IsQuarantined { get; set; }
+    [Id(7)] public long LastSequence { get; set; }
+}
+
+/// <summary>
+/// A project's aggregates, written behind. <see cref="AggregatedThrough"/> is the last run folded in;
+/// <see cref="DurableThrough"/> the last run whose effects every test grain has persisted.
+/// Both are watermarks: after a crash, runs past them are replayed from the run store.
+/// </summary>
+[GenerateSerializer]
+public sealed class ProjectState
+{
+    [Id(0)] public ProjectInfo? Info { get; set; }
+    [Id(1)] public long AggregatedThrough { get; set; }
+    [Id(2)] public long DurableThrough { get; set; }
+    [Id(3)] public Dictionary<string, long> RunCounts { get; set; } = [];
+    [Id(4)] public Dictionary<string, TestLive> Tests { get; set; } = [];
+
+    /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
+    public void Fold(RunSummary run, IReadOnlyList<TestResult> results)
+    {
+        if (run.Sequence <= AggregatedThrough) return;
+        var branch = run.Metadata.Ci.Branch ?? "";
+        foreach (var key in CounterKeys(run.Status, branch)) RunCounts[key] = RunCounts.GetValueOrDefault(key) + 1;
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            var hash = TestKey.FromStored(result.Key).HashHex();
+            if (!Tests.TryGetValue(hash, out var live)) Tests[hash] = live = new TestLive();
+            live.LastStatus = result.Status;
+            live.LastDurationMs = result.DurationMs;
+            live.LastRunId = run.Metadata.Id;
+            live.LastResultIndex = i;
+            live.LastRunAt = run.Metadata.CreatedAt;
+            live.LastSequence = run.Sequence;
+            live.TotalRuns++;
+        }
+        AggregatedThrough = run.Sequence;
+    }
+
+    public long CountRuns(string? status, string? branch) =>
+        RunCounts.GetValueOrDefault(CounterKey(status ?? "*", branch ?? "*"));
+
+    // Four counters per run answer every (status?, branch?) filter without counting rows.
+    private static IEnumerable<string> CounterKeys(string status, string branch) =>
+        [CounterKey("*", "*"), CounterKey(status, "*"), CounterKey("*", branch), CounterKey(status, branch)];
+
+    private static string CounterKey(string status, string branch) => status + "\u001f" + branch;
+}

@@ -1,0 +1,38 @@
+namespace Seismo.Grains.Storage;
+
+/// <summary>A test seen for the first time in a project: the catalogue row that lets listings find it.</summary>
+public sealed record CatalogEntry(string KeyHash, string Key, string Title, string? FullTitle, string? FilePath, DateTimeOffset FirstSeen);
+
+/// <summary>
+/// The durable run log: one row per run holding its metadata and compressed results, plus the catalogue of
+/// tests each project has seen. One transaction per run; everything else about a run is derived from it.
+/// </summary>
+public interface IRunStore
+{
+    Task InitializeAsync(CancellationToken ct = default);
+
+    /// <summary>Appends a run and the tests it introduces in one transaction.</summary>
+    Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default);
+
+    Task<StoredRun?> GetAsync(Guid runGuid, CancellationToken ct = default);
+
+    /// <summary>Newest first; uses the (project, status|branch, sequence) indexes.</summary>
+    Task<IReadOnlyList<RunSummary>> ListAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct = default);
+
+    /// <summary>Runs after a sequence number, oldest first: the replay source after a crash.</summary>
+    IAsyncEnumerable<StoredRun> ReadAfterAsync(Guid projectId, long afterSequence, CancellationToken ct = default);
+
+    Task<long> LastSequenceAsync(Guid projectId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<CatalogEntry>> ReadCatalogAsync(Guid projectId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Guid>> ProjectsWithRunsAsync(CancellationToken ct = default);
+
+    /// <summary>Storage writes performed so far (runs appended); the ingest benchmark reports it per run.</summary>
+    long WriteCount { get; }
+}
+
+public sealed record StoredRun(RunSummary Summary, IReadOnlyList<TestResult> Results);
+
+/// <summary>Thrown when the store cannot be reached; the API answers 503 with Retry-After.</summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

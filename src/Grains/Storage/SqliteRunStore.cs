@@ -1,0 +1,212 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace Seismo.Grains.Storage;
+
+/// <summary>
+/// The run log on the embedded SQLite store. SQLite has one writer, so appends are serialised here rather
+/// than left to contend for the lock; reads use their own pooled connections (WAL lets them run alongside).
+/// </summary>
+public sealed class SqliteRunStore(string connectionString) : IRunStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS SeismoRuns (
+            RunGuid TEXT NOT NULL PRIMARY KEY,
+            ProjectId TEXT NOT NULL,
+            Seq INTEGER NOT NULL,
+            Status TEXT NOT NULL,
+            Branch TEXT NULL,
+            CreatedAt TEXT NOT NULL,
+            Summary BLOB NOT NULL,
+            Results BLOB NOT NULL,
+            UNIQUE (ProjectId, Seq));
+        CREATE INDEX IF NOT EXISTS IX_SeismoRuns_Status ON SeismoRuns (ProjectId, Status, Seq);
+        CREATE INDEX IF NOT EXISTS IX_SeismoRuns_Branch ON SeismoRuns (ProjectId, Branch, Seq);
+        CREATE TABLE IF NOT EXISTS SeismoTests (
+            ProjectId TEXT NOT NULL,
+            KeyHash TEXT NOT NULL,
+            TestKey TEXT NOT NULL,
+            Title TEXT NOT NULL,
+            FullTitle TEXT NULL,
+            FilePath TEXT NULL,
+            FirstSeen TEXT NOT NULL,
+            PRIMARY KEY (ProjectId, KeyHash));
+        """;
+
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private long _writes;
+
+    public long WriteCount => Interlocked.Read(ref _writes);
+
+    public async Task InitializeAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;" + Schema;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default)
+    {
+        var summary = RunCodec.EncodeSummary(run);
+        var compressed = RunCodec.EncodeResults(results);
+        await _writer.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            await using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = tx;
+                insert.CommandText = """
+                    INSERT INTO SeismoRuns (RunGuid, ProjectId, Seq, Status, Branch, CreatedAt, Summary, Results)
+                    VALUES ($run, $project, $seq, $status, $branch, $created, $summary, $results)
+                    """;
+                var m = run.Metadata;
+                insert.Parameters.AddWithValue("$run", m.RunGuid.ToString("N"));
+                insert.Parameters.AddWithValue("$project", m.ProjectId.ToString("N"));
+                insert.Parameters.AddWithValue("$seq", run.Sequence);
+                insert.Parameters.AddWithValue("$status", run.Status);
+                insert.Parameters.AddWithValue("$branch", (object?)m.Ci.Branch ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$created", m.CreatedAt.UtcDateTime.ToString("O"));
+                insert.Parameters.AddWithValue("$summary", summary);
+                insert.Parameters.AddWithValue("$results", compressed);
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            if (newTests.Count > 0) await InsertCatalogAsync(connection, tx, run.Metadata.ProjectId, newTests, ct);
+            await tx.CommitAsync(ct);
+            Interlocked.Increment(ref _writes);
+        }
+        catch (SqliteException e) when (IsUnavailable(e))
+        {
+            throw new StorageUnavailableException("the run store is unavailable: " + e.Message, e);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private static async Task InsertCatalogAsync(SqliteConnection connection, SqliteTransaction tx, Guid projectId, IReadOnlyList<CatalogEntry> entries, CancellationToken ct)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = """
+            INSERT OR IGNORE INTO SeismoTests (ProjectId, KeyHash, TestKey, Title, FullTitle, FilePath, FirstSeen)
+            VALUES ($project, $hash, $key, $title, $full, $file, $seen)
+            """;
+        var project = insert.Parameters.AddWithValue("$project", projectId.ToString("N"));
+        var hash = insert.Parameters.Add("$hash", SqliteType.Text);
+        var key = insert.Parameters.Add("$key", SqliteType.Text);
+        var title = insert.Parameters.Add("$title", SqliteType.Text);
+        var full = insert.Parameters.Add("$full", SqliteType.Text);
+        var file = insert.Parameters.Add("$file", SqliteType.Text);
+        var seen = insert.Parameters.Add("$seen", SqliteType.Text);
+        foreach (var e in entries)
+        {
+            hash.Value = e.KeyHash;
+            key.Value = e.Key;
+            title.Value = e.Title;
+            full.Value = (object?)e.FullTitle ?? DBNull.Value;
+            file.Value = (object?)e.FilePath ?? DBNull.Value;
+            seen.Value = e.FirstSeen.UtcDateTime.ToString("O");
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public async Task<StoredRun?> GetAsync(Guid runGuid, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT Summary, Results FROM SeismoRuns WHERE RunGuid = $run";
+        query.Parameters.AddWithValue("$run", runGuid.ToString("N"));
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadRun(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        var filter = (status is null ? "" : " AND Status = $status") + (branch is null ? "" : " AND Branch = $branch");
+        query.CommandText = $"SELECT Summary FROM SeismoRuns WHERE ProjectId = $project{filter} ORDER BY Seq DESC LIMIT $limit OFFSET $offset";
+        query.Parameters.AddWithValue("$project", projectId.ToString("N"));
+        if (status is not null) query.Parameters.AddWithValue("$status", status);
+        if (branch is not null) query.Parameters.AddWithValue("$branch", branch);
+        query.Parameters.AddWithValue("$limit", limit);
+        query.Parameters.AddWithValue("$offset", offset);
+        var list = new List<RunSummary>();
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(RunCodec.DecodeSummary((byte[])reader[0]));
+        return list;
+    }
+
+    public async IAsyncEnumerable<StoredRun> ReadAfterAsync(Guid projectId, long afterSequence, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT Summary, Results FROM SeismoRuns WHERE ProjectId = $project AND Seq > $after ORDER BY Seq";
+        query.Parameters.AddWithValue("$project", projectId.ToString("N"));
+        query.Parameters.AddWithValue("$after", afterSequence);
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return ReadRun(reader);
+    }
+
+    public async Task<long> LastSequenceAsync(Guid projectId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT COALESCE(MAX(Seq), 0) FROM SeismoRuns WHERE ProjectId = $project";
+        query.Parameters.AddWithValue("$project", projectId.ToString("N"));
+        return Convert.ToInt64(await query.ExecuteScalarAsync(ct));
+    }
+
+    public async Task<IReadOnlyList<CatalogEntry>> ReadCatalogAsync(Guid projectId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT KeyHash, TestKey, Title, FullTitle, FilePath, FirstSeen FROM SeismoTests WHERE ProjectId = $project";
+        query.Parameters.AddWithValue("$project", projectId.ToString("N"));
+        var list = new List<CatalogEntry>();
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new CatalogEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                DateTimeOffset.Parse(reader.GetString(5), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<Guid>> ProjectsWithRunsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT DISTINCT ProjectId FROM SeismoRuns";
+        var list = new List<Guid>();
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(Guid.ParseExact(reader.GetString(0), "N"));
+        return list;
+    }
+
+    private static StoredRun ReadRun(SqliteDataReader reader) =>
+        new(RunCodec.DecodeSummary((byte[])reader[0]), RunCodec.DecodeResults((byte[])reader[1]));
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            await connection.DisposeAsync();
+            throw new StorageUnavailableException("the run store is unavailable: " + e.Message, e);
+        }
+    }
+
+    // Busy, locked, I/O, full disk, read-only or unopenable: the client should retry later.
+    private static bool IsUnavailable(SqliteException e) => e.SqliteErrorCode is 5 or 6 or 8 or 10 or 13 or 14;
+}

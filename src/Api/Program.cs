@@ -1,1 +1,27 @@
-var b=WebApplication.CreateBuilder(args);b.Build().Run(); public partial class Program;
+using Seismo.Api;
+using Seismo.Api.Endpoints;
+using Seismo.Api.Infrastructure;
+using Seismo.Grains.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddSeismoDefaults();
+builder.AddSeismoSilo();
+builder.AddSeismoIngest();
+
+var app = builder.Build();
+
+app.UseSeismoDefaults();
+app.MapHealthApi();
+app.MapCollectApi();
+app.MapObservationsApi();
+app.MapAccountsApi();
+app.MapProjectsApi();
+app.MapApiKeysApi();
+app.MapRunsApi();
+app.MapTestsApi();
+
+app.Run();
+
+/// <summary>The API host; public so functional tests can start it with WebApplicationFactory.</summary>
+public partial class Program;

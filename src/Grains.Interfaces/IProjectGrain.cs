@@ -9,10 +9,11 @@ namespace Seismo.Grains;
 public interface IProjectGrain : IGrainWithGuidKey
 {
     Task<ProjectInfo> CreateAsync(Guid accountId, string name, string slug);
+    [AlwaysInterleave]
     Task<ProjectInfo?> GetAsync();
 
-    /// <summary>Stores the run durably and returns its sequence number. Returns only once the run is durable.</summary>
-    Task<long> AcceptRunAsync(RunSubmission submission);
+    /// <summary>Stores the run durably and returns it with its sequence number. Returns only once the run is durable.</summary>
+    Task<RunSummary> AcceptRunAsync(RunSubmission submission);
 
     /// <summary>The API fanned the run out to its test grains.</summary>
     Task MarkDispatchedAsync(long sequence);
@@ -21,11 +22,18 @@ public interface IProjectGrain : IGrainWithGuidKey
     [OneWay]
     Task TestsFlushedAsync(long[] sequences);
 
+    [AlwaysInterleave]
     Task<ObservationState> GetObservationStateAsync(long sequence);
 
     /// <summary>How many runs match: answered from counters, not by counting rows.</summary>
+    [AlwaysInterleave]
     Task<long> CountRunsAsync(string? status, string? branch);
 
+    /// <summary>A page of runs, newest first, read through the store's (project, status|branch, sequence) indexes.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<RunSummary>> ListRunsAsync(string? status, string? branch, int limit, int offset);
+
+    [AlwaysInterleave]
     Task<Page<TestSummary>> ListTestsAsync(string? status, string? search, int limit, int offset);
 
     /// <summary>Activates the project and replays runs whose effects are not yet durable in its test grains.</summary>

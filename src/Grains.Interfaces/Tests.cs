@@ -55,7 +55,8 @@ public sealed record TestSummary(
     [property: Id(7)] int LastResultIndex,
     [property: Id(8)] DateTimeOffset LastRunAt,
     [property: Id(9)] long TotalRuns,
-    [property: Id(10)] bool IsQuarantined);
+    [property: Id(10)] bool IsQuarantined,
+    [property: Id(11)] string? FullTitle);
 
 [GenerateSerializer, Immutable]
 public sealed record Page<T>(

@@ -4,13 +4,32 @@ namespace Seismo.Domain.Identity;
 public static class TestKeys
 {
     /// <summary>
-    /// JUnit XML: <c>classname</c> + <c>name</c>. A classname that is a file path (Playwright, Vitest, Jest)
-    /// is metadata, not scope; the name is split on " › " / " > " into the title path.
+    /// JUnit XML: <c>classname</c> + <c>name</c>.
+    /// <list type="bullet">
+    /// <item>A classname that is a file path (Playwright, Vitest) is metadata; Playwright's "[project] " prefix on the
+    /// name is dropped, as the other formats do not carry the project.</item>
+    /// <item>A classname with spaces or title separators is a describe path or a title (Jest, Mocha): when the name
+    /// already contains it, it adds nothing; otherwise it is the start of the title path.</item>
+    /// <item>Any other classname (Java, .NET, Python module paths) is the class scope.</item>
+    /// </list>
     /// </summary>
     public static TestKey FromJunit(string? className, string name)
     {
-        var scope = TitleText.LooksLikePath(className) ? null : className;
-        return TestKey.Create(scope, TitleText.SplitTitlePath(name).DefaultIfEmpty(name));
+        var segments = TitleText.SplitTitlePath(name).ToList();
+        if (segments.Count == 0) segments.Add(name);
+        if (string.IsNullOrWhiteSpace(className)) return TestKey.Create(null, segments);
+        if (TitleText.LooksLikePath(className))
+        {
+            segments[0] = TitleText.StripProjectPrefix(segments[0]);
+            return TestKey.Create(null, segments);
+        }
+        if (!TitleText.IsTitleLike(className)) return TestKey.Create(className, segments);
+
+        var flatName = TitleText.Flatten(segments);
+        var flatClass = TitleText.Flatten(TitleText.SplitTitlePath(className));
+        var redundant = flatName == flatClass || flatName.EndsWith(" " + flatClass, StringComparison.Ordinal)
+            || flatName.StartsWith(flatClass + " ", StringComparison.Ordinal);
+        return redundant ? TestKey.Create(null, segments) : TestKey.Create(null, [.. TitleText.SplitTitlePath(className), .. segments]);
     }
 
     /// <summary>

@@ -47,6 +47,21 @@ public static class TitleText
         return dot > 0 && SourceExtensions.Contains(t[dot..]);
     }
 
+    /// <summary>Playwright's JUnit names start with the project: "[chromium] Suite › test" → "Suite › test".</summary>
+    public static string StripProjectPrefix(string segment)
+    {
+        if (!segment.StartsWith('[')) return segment;
+        var close = segment.IndexOf("] ", StringComparison.Ordinal);
+        return close > 1 ? segment[(close + 2)..] : segment;
+    }
+
+    /// <summary>A describe path or title rather than a class name: it has spaces or title separators.</summary>
+    public static bool IsTitleLike(string text) => text.Trim().Any(char.IsWhiteSpace);
+
+    /// <summary>The segments normalised and joined by single spaces, as in a key.</summary>
+    public static string Flatten(IEnumerable<string> segments) =>
+        string.Join(' ', segments.Select(NormaliseSegment).Where(s => s.Length > 0));
+
     /// <summary>"method()" becomes "method"; "method(int)" is kept, the parameter types tell overloads apart.</summary>
     public static string StripEmptyParentheses(string segment) =>
         segment.EndsWith("()", StringComparison.Ordinal) && segment.Length > 2 ? segment[..^2] : segment;

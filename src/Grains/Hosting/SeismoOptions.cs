@@ -13,6 +13,12 @@ public sealed class SeismoOptions
     /// <summary>Where the embedded store and raw uploads live (SEISMO_DATA_DIR or Seismo:DataDir).</summary>
     public string DataDir { get; set; } = "data";
 
+    /// <summary>Orleans silo-to-silo port (0 picks a free one).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Orleans gateway port for clients (0 picks a free one).</summary>
+    public int GatewayPort { get; set; } = 30000;
+
     public Dictionary<string, TierLimits> Tiers { get; set; } = TierLimits.Defaults();
 
     /// <summary>How often dirty grain state is written behind.</summary>

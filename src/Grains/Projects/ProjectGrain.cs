@@ -60,7 +60,7 @@ public sealed class ProjectGrain(
 
     public Task<ProjectInfo?> GetAsync() => Task.FromResult(state.State.Info);
 
-    public async Task<long> AcceptRunAsync(RunSubmission submission)
+    public async Task<RunSummary> AcceptRunAsync(RunSubmission submission)
     {
         if (state.State.Info is null) throw new InvalidOperationException($"project {this.GetPrimaryKey()} does not exist");
         var results = submission.Results;
@@ -75,7 +75,7 @@ public sealed class ProjectGrain(
         state.State.Fold(run, results);
         _pending.Add(run.Sequence, results.Count, clock.GetUtcNow());
         _dirty = true;
-        return run.Sequence;
+        return run;
     }
 
     public Task MarkDispatchedAsync(long sequence)
@@ -97,6 +97,9 @@ public sealed class ProjectGrain(
 
     public Task<long> CountRunsAsync(string? status, string? branch) => Task.FromResult(state.State.CountRuns(status, branch));
 
+    public Task<IReadOnlyList<RunSummary>> ListRunsAsync(string? status, string? branch, int limit, int offset) =>
+        store.ListAsync(this.GetPrimaryKey(), status, branch, limit, offset);
+
     public Task<Page<TestSummary>> ListTestsAsync(string? status, string? search, int limit, int offset)
     {
         var projectId = this.GetPrimaryKey();
@@ -107,7 +110,7 @@ public sealed class ProjectGrain(
             if (status is not null && !string.Equals(live.LastStatus.ToString(), status, StringComparison.OrdinalIgnoreCase)) continue;
             if (search is not null && !Matches(entry, search)) continue;
             matches.Add(new TestSummary(PublicIds.TestId(projectId, hash), entry.Key, entry.Title, entry.FilePath,
-                live.LastStatus, live.LastDurationMs, live.LastRunId, live.LastResultIndex, live.LastRunAt, live.TotalRuns, live.IsQuarantined));
+                live.LastStatus, live.LastDurationMs, live.LastRunId, live.LastResultIndex, live.LastRunAt, live.TotalRuns, live.IsQuarantined, entry.FullTitle));
         }
         var page = matches.OrderByDescending(t => t.LastRunAt).ThenBy(t => t.Key, StringComparer.Ordinal).Skip(offset).Take(limit).ToList();
         return Task.FromResult(new Page<TestSummary>(page, matches.Count));

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Seismo.Tests.Support;
+
+namespace Seismo.Bench;
+
+/// <summary>
+/// Posts realistic collect archives (1,000 tests each, some failing, some retried) concurrently to a running Seismo
+/// on loopback, and measures in the same run the two ceilings it is compared with: the in-process decompress + parse
+/// rate of the same archives, and the Orleans one-way messaging rate of the same hosting.
+/// </summary>
+internal static class IngestBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new BenchArgs(args);
+        var archiveCount = options.Int("archives", 400);
+        var testsPerArchive = options.Int("tests", 1000);
+        var concurrency = options.Int("concurrency", 8);
+
+        Console.WriteLine($"Ingest benchmark: {archiveCount} archives x {testsPerArchive} tests, concurrency {concurrency}, {Environment.ProcessorCount} cores");
+        var archives = await BuildArchivesAsync(16, testsPerArchive);
+        Console.WriteLine($"archive size: {archives.Average(a => a.Length) / 1024:F0} KiB compressed");
+
+        var parse = ParseCeiling.Measure(archives, TimeSpan.FromSeconds(5));
+        var messaging = await MessagingCeiling.MeasureAsync(TimeSpan.FromSeconds(5));
+
+        await using var seismo = await SeismoProcess.StartAsync(environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
+        var load = await PostAllAsync(seismo, archives, archiveCount, concurrency);
+        var writes = await StorageCounter.CountAsync(seismo);
+
+        var resultsPerSecond = load.Archives * testsPerArchive / load.Seconds;
+        var accepted = load.Latencies.Order().ToList();
+        Console.WriteLine();
+        Console.WriteLine("| figure | value |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| archives ingested (all processed) | {load.Archives} in {load.Seconds:F1} s |");
+        Console.WriteLine($"| archives/s | {load.Archives / load.Seconds:F1} |");
+        Console.WriteLine($"| results/s (accepted and fanned out to test grains) | {resultsPerSecond:N0} |");
+        Console.WriteLine($"| /collect latency p50 / p99 | {Percentiles.Of(accepted, 50):F1} ms / {Percentiles.Of(accepted, 99):F1} ms |");
+        Console.WriteLine($"| storage writes per run (run log + grain state, incl. final flush) | {writes.Total / (double)writes.Runs:F2} ({writes.RunRows} run rows, {writes.GrainWrites} grain writes) |");
+        Console.WriteLine($"| ceiling: raw decompress + XML read, 2 threads | {parse.RawResultsPerSecond:N0} results/s |");
+        Console.WriteLine($"| ceiling: Seismo's archive parser (validation + JUnit + keys), 2 threads | {parse.FullResultsPerSecond:N0} results/s |");
+        Console.WriteLine($"| ceiling: Orleans one-way calls to distinct grains | {messaging:N0} calls/s |");
+        Console.WriteLine($"| ratio to raw parse ceiling | {resultsPerSecond / parse.RawResultsPerSecond:P1} |");
+        Console.WriteLine($"| ratio to Seismo parser ceiling | {resultsPerSecond / parse.FullResultsPerSecond:P1} |");
+        Console.WriteLine($"| ratio to messaging ceiling | {resultsPerSecond / messaging:P1} |");
+        return load.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<List<byte[]>> BuildArchivesAsync(int variants, int tests)
+    {
+        var list = new List<byte[]>();
+        for (var v = 0; v < variants; v++)
+        {
+            var random = new Random(v);
+            var cases = Enumerable.Range(0, tests).Select(i =>
+            {
+                var roll = random.NextDouble();
+                var (outcome, reruns) = roll switch { < 0.02 => ("failed", 0), < 0.03 => ("passed", 2), < 0.05 => ("skipped", 0), _ => ("passed", 0) };
+                return new SyntheticCase($"com.acme.module{i % 40}.Feature{i % 97}Test", $"test_{i}_behaves", outcome, random.NextDouble() / 10, reruns);
+            });
+            var env = new Dictionary<string, string> { ["CI"] = "true", ["GITHUB_ACTIONS"] = "true", ["GITHUB_SHA"] = $"{v:x8}cafe", ["GITHUB_REF_NAME"] = "main", ["GITHUB_RUN_ID"] = v.ToString() };
+            list.Add(await SyntheticReports.ArchiveAsync(cases, returnCode: 1, env: env));
+        }
+        return list;
+    }
+
+    private sealed record LoadResult(int Archives, double Seconds, List<double> Latencies, int Errors);
+
+    private static async Task<LoadResult> PostAllAsync(SeismoProcess seismo, List<byte[]> archives, int count, int concurrency)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(seismo.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SeismoProcess.AdminKey);
+        var projects = await http.GetFromJsonAsync<JsonElement>("/api/projects");
+        var projectId = projects.GetProperty("data")[0].GetProperty("id").GetString();
+
+        // Warm up the JIT and the grains on a few archives.
+        for (var i = 0; i < 4; i++) await PostAsync(http, projectId!, archives[i % archives.Count]);
+
+        var latencies = new List<double>(count);
+        var ids = new List<string>(count);
+        var errors = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var (ok, id) = await PostAsync(http, projectId!, archives[i % archives.Count]);
+                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                lock (latencies)
+                {
+                    latencies.Add(ms);
+                    if (ok) ids.Add(id!); else errors++;
+                }
+            }
+        }));
+        // Sustained means fanned out, not only accepted: wait until every observation is processed.
+        foreach (var id in ids)
+        {
+            while (true)
+            {
+                var status = await http.GetFromJsonAsync<JsonElement>($"/api/observations/{id}");
+                if (status.GetProperty("status").GetString() != "pending") break;
+                await Task.Delay(5);
+            }
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (errors > 0) Console.Error.WriteLine($"{errors} requests failed");
+        return new LoadResult(ids.Count, seconds, latencies, errors);
+    }
+
+    private static async Task<(bool Ok, string? Id)> PostAsync(HttpClient http, string projectId, byte[] archive)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(archive);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/zstd");
+        form.Add(file, "archive", "artifacts.tar.zst");
+        using var response = await http.PostAsync($"/collect?projectId={projectId}", form);
+        if (!response.IsSuccessStatusCode) return (false, null);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (true, body.GetProperty("observation_id").GetString());
+    }
+}

@@ -1,0 +1,14 @@
+using Seismo.Bench;
+
+// One command per benchmark; each prints its figures and the ratios measured in the same run.
+return args.FirstOrDefault() switch
+{
+    "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Seismo.Bench -- ingest [--archives N] [--tests N] [--concurrency N]");
+    return 2;
+}

@@ -1,0 +1,63 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Seismo.Api.Infrastructure;
+using Seismo.Domain.Security;
+using Seismo.Grains;
+
+namespace Seismo.Api.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-API-Key: &lt;key&gt;</c>: one call to the key's
+/// grain, addressed by the key's SHA-256. Challenges and refusals answer with Seismo's JSON error body.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (ReadKey(Request) is not { } key) return AuthenticateResult.NoResult();
+        var info = await grains.GetGrain<IApiKeyGrain>(ApiKeyText.HashHex(key)).AuthenticateAsync();
+        if (info is null) return AuthenticateResult.Fail("unknown, inactive or expired key");
+        var caller = new SeismoCaller(info.Id, info.AccountId, info.ProjectId, info.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(Scheme), Scheme));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        ApiError.Unauthorized().ExecuteAsync(Context);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ApiError.Forbidden("This key's role does not allow this action").ExecuteAsync(Context);
+
+    internal static string? ReadKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return authorization["Bearer ".Length..].Trim() is { Length: > 0 } bearer ? bearer : null;
+        return request.Headers["X-API-Key"].ToString() is { Length: > 0 } apiKey ? apiKey.Trim() : null;
+    }
+}
+
+/// <summary>Authorization policies named after the permission they require.</summary>
+public static class Policies
+{
+    public const string View = "view";
+    public const string Upload = "upload";
+    public const string Manage = "manage";
+
+    public static IServiceCollection AddSeismoAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(ApiKeyAuthenticationHandler.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(View, p => p.RequireAssertion(c => SeismoCaller.TryFrom(c.User)?.Has(Permission.View) == true))
+            .AddPolicy(Upload, p => p.RequireAssertion(c => SeismoCaller.TryFrom(c.User)?.Has(Permission.Upload) == true))
+            .AddPolicy(Manage, p => p.RequireAssertion(c => SeismoCaller.TryFrom(c.User)?.Has(Permission.Manage) == true));
+        return services;
+    }
+}

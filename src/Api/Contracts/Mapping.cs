@@ -1,0 +1,45 @@
+using Seismo.Domain.Identity;
+using Seismo.Grains;
+
+namespace Seismo.Api.Contracts;
+
+/// <summary>Grain records to wire shapes.</summary>
+public static class Mapping
+{
+    public static string StatusName(TestStatus status) => status.ToString().ToLowerInvariant();
+
+    public static long DurationOf(RunSummary run) =>
+        run.Metadata.DurationMs ?? 0;
+
+    public static RunListItemDto ToListItem(RunSummary r) => new(
+        r.Metadata.Id, r.Metadata.ProjectId, r.Status, r.Metadata.Ci.Branch, r.Metadata.Ci.CommitSha, r.Counts.Total, r.Counts.Passed,
+        r.Counts.Failed + r.Counts.Errors, r.Counts.Skipped, r.Counts.Flaky, r.Counts.PassRate, DurationOf(r), r.Metadata.CreatedAt);
+
+    public static RunDetailDto ToDetail(RunSummary r, ObservationState state)
+    {
+        var m = r.Metadata;
+        return new RunDetailDto(m.Id, m.ProjectId, r.Status, m.Ci.Branch, m.Ci.CommitSha, m.Ci.Provider, m.Ci.BuildId, m.Ci.BuildUrl,
+            m.Ci.JobName, m.Ci.Repository, m.Source, m.Command, m.User, m.ReturnCode, m.ExecutedAt, m.Tags, m.Env, r.Counts.Total,
+            r.Counts.Passed, r.Counts.Failed + r.Counts.Errors, r.Counts.Skipped, r.Counts.Flaky, r.Counts.PassRate, DurationOf(r),
+            r.Sequence, ObservationStateName(state), m.ProcessingError, m.CreatedAt, m.CreatedAt);
+    }
+
+    public static string ObservationStateName(ObservationState state) => state.ToString().ToLowerInvariant();
+
+    public static TestErrorDto? ErrorOf(TestResult r) =>
+        r.Message is null && r.ErrorType is null && r.Stack is null ? null : new TestErrorDto(r.Message, r.ErrorType, r.Stack);
+
+    public static string TestIdOf(Guid projectId, TestResult r) => PublicIds.TestId(projectId, TestKey.FromStored(r.Key).HashHex());
+
+    public static TestResultDto ToResult(RunSummary run, TestResult r, int index, bool isQuarantined = false) => new(
+        PublicIds.ResultId(run.Metadata.RunGuid, index), TestIdOf(run.Metadata.ProjectId, r), run.Metadata.Id, run.Metadata.ProjectId,
+        r.Title, r.FullTitle, r.FilePath, r.Line, StatusName(r.Status), r.DurationMs, Math.Max(0, r.Attempts - 1), r.Attempts,
+        r.Status == TestStatus.Flaky, ErrorOf(r), isQuarantined, run.Metadata.CreatedAt);
+
+    public static TestCatalogItemDto ToCatalogItem(Guid projectId, TestSummary t)
+    {
+        PublicIds.TryParseRunId(t.LastRunId, out var runGuid);
+        return new TestCatalogItemDto(PublicIds.ResultId(runGuid, t.LastResultIndex), t.TestId, t.LastRunId, projectId, t.Title,
+            t.FullTitle, t.FilePath, StatusName(t.LastStatus), t.LastDurationMs, t.LastStatus == TestStatus.Flaky, t.TotalRuns, t.IsQuarantined, t.LastRunAt);
+    }
+}

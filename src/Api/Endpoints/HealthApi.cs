@@ -1,0 +1,43 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Seismo.Api.Infrastructure;
+using Seismo.Grains;
+
+namespace Seismo.Api.Endpoints;
+
+public sealed record HealthResponse(string Status);
+
+public sealed record VersionResponse(string Version, string BuildTime, string Runtime);
+
+public static class HealthApi
+{
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/healthz", HealthAsync).WithTags("System").WithSummary("200 once the silo accepts calls (no auth)").AllowAnonymous();
+        app.MapGet("/api/version", Version).WithTags("System").WithSummary("Version, build time and runtime (no auth)").AllowAnonymous();
+        return app;
+    }
+
+    private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<ErrorEnvelope>>> HealthAsync(IGrainFactory grains, CancellationToken ct)
+    {
+        try
+        {
+            await grains.GetGrain<IBootstrapGrain>(0).EnsureAsync(null).WaitAsync(TimeSpan.FromSeconds(5), ct);
+            return TypedResults.Ok(new HealthResponse("ok"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ApiError.Unavailable("The silo is not accepting calls yet");
+        }
+    }
+
+    private static Ok<VersionResponse> Version()
+    {
+        var assembly = typeof(HealthApi).Assembly;
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = informational.IndexOf('+');
+        var version = plus < 0 ? informational : informational[..plus];
+        var built = plus < 0 ? File.GetLastWriteTimeUtc(assembly.Location).ToString("O") : informational[(plus + 1)..];
+        return TypedResults.Ok(new VersionResponse(version, built, System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using Seismo.Domain.Collect;
+using Seismo.Domain.Collect.Ci;
+using Seismo.Domain.Identity;
+using Seismo.Grains;
+using Seismo.Grains.Hosting;
+using Seismo.Grains.Storage;
+
+namespace Seismo.Api.Ingest;
+
+/// <summary>The outcome of one collect request, for the endpoint to turn into a status code.</summary>
+public abstract record CollectOutcome
+{
+    public sealed record Accepted(RunSummary Run, AdmitDecision Admission) : CollectOutcome;
+    public sealed record ArchiveRefused(CollectArchiveException Error) : CollectOutcome;
+    public sealed record CommandRefused(CommandJsonResult Command) : CollectOutcome;
+    public sealed record NotAdmitted(AdmitDecision Admission) : CollectOutcome;
+}
+
+/// <summary>
+/// The collect write path: parse the stored upload, admit it against the account's plan and bucket, make the
+/// archive and the run record durable, then fan the results out after the client has its answer.
+/// </summary>
+public sealed class CollectIngestor(
+    IGrainFactory grains,
+    CollectParser parser,
+    ArchiveStore archives,
+    RunFanOut fanOut,
+    TimeProvider clock)
+{
+    /// <param name="temporaryArchive">The upload, already on disk; it is moved into the archive store or deleted.</param>
+    public async Task<CollectOutcome> IngestAsync(string temporaryArchive, ProjectInfo project, Guid agentId, CancellationToken ct)
+    {
+        var receivedAt = clock.GetUtcNow();
+        var committed = false;
+        try
+        {
+            ParsedObservation parsed;
+            try
+            {
+                await using var file = new FileStream(temporaryArchive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                parsed = await parser.ParseAsync(file, ct);
+            }
+            catch (CollectArchiveException e)
+            {
+                return new CollectOutcome.ArchiveRefused(e);
+            }
+            if (!parsed.Command.IsValid) return new CollectOutcome.CommandRefused(parsed.Command);
+
+            var account = grains.GetGrain<IAccountGrain>(project.AccountId);
+            var admission = await account.AdmitObservationAsync();
+            if (admission.Status != AdmitStatus.Admitted) return new CollectOutcome.NotAdmitted(admission);
+
+            var runGuid = Guid.NewGuid();
+            try
+            {
+                var path = archives.Commit(temporaryArchive, project.Id, runGuid);
+                committed = true;
+                var metadata = Metadata(parsed, project, agentId, runGuid, receivedAt, path);
+                var run = await grains.GetGrain<IProjectGrain>(project.Id).AcceptRunAsync(new RunSubmission(metadata, parsed.Results));
+                fanOut.Start(run, parsed.Results);
+                return new CollectOutcome.Accepted(run, admission);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageUnavailableException)
+            {
+                await account.RefundObservationAsync();
+                if (committed) ArchiveStore.TryDelete(archives.PathFor(project.Id, runGuid));
+                throw new StorageUnavailableException("the observation could not be stored: " + e.Message, e);
+            }
+        }
+        finally
+        {
+            if (!committed) ArchiveStore.TryDelete(temporaryArchive);
+        }
+    }
+
+    private static RunMetadata Metadata(ParsedObservation parsed, ProjectInfo project, Guid agentId, Guid runGuid, DateTimeOffset receivedAt, string path)
+    {
+        var command = parsed.Command.Document!;
+        var ci = CiEnvironment.Detect(command.Env);
+        return new RunMetadata(
+            runGuid, PublicIds.ObservationId(receivedAt, runGuid), project.Id, project.AccountId, agentId, "collect", receivedAt,
+            command.Executed, command.Command, command.User, command.ReturnCode, command.ExecutionTimeMs, command.Tags,
+            SecretMasker.Mask(command.Env),
+            new CiContext(ci.Provider, ci.CommitSha, ci.Branch, ci.BuildId, ci.BuildUrl, ci.JobName, ci.Repository),
+            path, parsed.ProcessingError);
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Seismo.Grains.Storage;
+
+namespace Seismo.Grains.Hosting;
+
+/// <summary>Hosting a Seismo silo, in the API process (embedded) or on its own (<c>src/Silo</c>).</summary>
+public static class SeismoSiloHosting
+{
+    public const string StorageName = "Default";
+    private const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>Reads the "Seismo" section, with SEISMO_DATA_DIR and SEISMO_MODE as shorthands.</summary>
+    public static SeismoOptions AddSeismoOptions(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(SeismoOptions.Section);
+        builder.Services.Configure<SeismoOptions>(section);
+        builder.Services.PostConfigure<SeismoOptions>(o => ApplyShorthands(o, builder.Configuration));
+        var options = new SeismoOptions();
+        section.Bind(options);
+        ApplyShorthands(options, builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
+        return options;
+    }
+
+    /// <summary>Adds an Orleans silo with Seismo's grains, its store and its startup work.</summary>
+    public static IHostApplicationBuilder AddSeismoSilo(this IHostApplicationBuilder builder)
+    {
+        var options = builder.AddSeismoOptions();
+        if (options.Mode != HostingMode.Embedded)
+            throw new NotSupportedException($"Seismo:Mode '{options.Mode}' is not available in this build; use Embedded");
+
+        Directory.CreateDirectory(options.DataDir);
+        var connectionString = SqliteConnectionString(options.DataDir);
+        SchemaInstaller.EnsureSqliteProviderRegistered();
+        SchemaInstaller.ApplySqliteAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult();
+
+        var runStore = new SqliteRunStore(connectionString);
+        runStore.InitializeAsync().GetAwaiter().GetResult();
+        builder.Services.AddSingleton<IRunStore>(runStore);
+        builder.Services.AddSingleton(new ArchiveStore(Path.Combine(options.DataDir, "archives")));
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePortIfZero(options.SiloPort), FreePortIfZero(options.GatewayPort), serviceId: "seismo", clusterId: "seismo");
+            silo.AddAdoNetGrainStorage(StorageName, o =>
+            {
+                o.Invariant = SqliteInvariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = SqliteInvariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.AddStartupTask<SeismoStartupTask>();
+        });
+        return builder;
+    }
+
+    public static string SqliteConnectionString(string dataDir) =>
+        $"Data Source={Path.Combine(Path.GetFullPath(dataDir), "seismo.db")};Pooling=True;Default Timeout=30";
+
+    private static int FreePortIfZero(int port)
+    {
+        if (port != 0) return port;
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void ApplyShorthands(SeismoOptions options, IConfiguration configuration)
+    {
+        if (configuration["SEISMO_DATA_DIR"] is { Length: > 0 } dataDir) options.DataDir = dataDir;
+        if (configuration["SEISMO_MODE"] is { Length: > 0 } mode && Enum.TryParse<HostingMode>(mode, true, out var parsed)) options.Mode = parsed;
+    }
+}

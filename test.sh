@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the whole test suite and ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+log=$(mktemp)
+dotnet test Seismo.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+sum() { grep -E "^\s*(Passed|Failed)!\s+- Failed:" "$log" | sed -E "s/.*$1:\s+([0-9]+).*/\1/" | awk '{s+=$1} END {print s+0}'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Seismo.Tests.Support;
+
+namespace Seismo.Tests.Durability;
+
+/// <summary>
+/// Kills the Seismo process (SIGKILL) in the middle of concurrent ingest, restarts it on the same data directory and
+/// checks that every acknowledged observation is there and that each test's derived state equals a from-scratch
+/// replay of the durable runs, computed here from the runs' own results.
+/// </summary>
+public sealed class CrashConvergenceTests
+{
+    private const int Tests = 40;
+
+    [Fact]
+    public async Task Derived_state_after_a_crash_equals_a_replay_of_the_durable_runs()
+    {
+        var dataDir = TempDir.Create("seismo-crash");
+        var environment = new Dictionary<string, string> { ["Seismo__FlushInterval"] = "00:00:02" };
+        var acknowledged = new List<string>();
+        Guid project;
+
+        await using (var seismo = await SeismoProcess.StartAsync(dataDir, environment))
+        {
+            project = (await seismo.Client().GetFromJsonAsync<JsonElement>("/api/projects")).GetProperty("data")[0].GetProperty("id").GetGuid();
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+            {
+                var http = seismo.Client();
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    try
+                    {
+                        var response = await http.PostArchiveAsync(await ArchiveAsync(w * 1000 + i), project);
+                        if (!response.IsSuccessStatusCode) continue;
+                        var id = (await response.JsonAsync()).GetProperty("observation_id").GetString()!;
+                        lock (acknowledged) acknowledged.Add(id);
+                    }
+                    catch (HttpRequestException) { return; }
+                    catch (TaskCanceledException) { return; }
+                }
+            })).ToList();
+
+            // Let some state be written behind and some not, then pull the plug mid-stream.
+            while (Count(acknowledged) < 60) await Task.Delay(50);
+            await seismo.KillAsync();
+            stop.Cancel();
+            await Task.WhenAll(writers);
+        }
+
+        await using var restarted = await SeismoProcess.StartAsync(dataDir, environment);
+        var client = restarted.Client();
+        foreach (var id in acknowledged) Assert.Equal("processed", (await client.WaitProcessedAsync(id, 60)).GetProperty("status").GetString());
+
+        var expected = await ReplayDurableRunsAsync(client, project);
+        Assert.Superset(expected.RunIds, acknowledged.ToHashSet());
+        Assert.Equal(expected.Tests.Count, Tests);
+        foreach (var (testId, replay) in expected.Tests)
+        {
+            var live = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}");
+            Assert.Equal(replay.Count, live.GetProperty("totalRuns").GetInt64());
+            Assert.Equal(replay.Count(s => s == "passed"), live.GetProperty("passedRuns").GetInt64());
+            Assert.Equal(replay.Count(s => s == "failed"), live.GetProperty("failedRuns").GetInt64());
+            var history = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}/history");
+            var expectedHistory = replay.AsEnumerable().Reverse().Take(20).ToList();
+            Assert.Equal(expectedHistory, history.GetProperty("data").EnumerateArray().Select(h => h.GetProperty("status").GetString()!).ToList());
+        }
+    }
+
+    private sealed record Replay(HashSet<string> RunIds, Dictionary<string, List<string>> Tests);
+
+    /// <summary>Folds every stored run's results in sequence order: what a fresh replay would derive.</summary>
+    private static async Task<Replay> ReplayDurableRunsAsync(HttpClient client, Guid project)
+    {
+        var runs = new List<(long Sequence, string Id)>();
+        for (var offset = 0; ; offset += 500)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/runs?projectId={project}&limit=500&offset={offset}");
+            var ids = page.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
+            foreach (var id in ids) runs.Add(((await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}")).GetProperty("sequence").GetInt64(), id));
+            if (ids.Count < 500) break;
+        }
+        var tests = new Dictionary<string, List<string>>();
+        foreach (var (_, id) in runs.OrderBy(r => r.Sequence))
+        {
+            var results = await client.GetFromJsonAsync<JsonElement>($"/api/tests?runId={id}&limit=500");
+            foreach (var r in results.GetProperty("data").EnumerateArray())
+            {
+                var testId = r.GetProperty("testId").GetString()!;
+                if (!tests.TryGetValue(testId, out var list)) tests[testId] = list = [];
+                list.Add(r.GetProperty("status").GetString()!);
+            }
+        }
+        return new Replay(runs.Select(r => r.Id).ToHashSet(), tests);
+    }
+
+    private static Task<byte[]> ArchiveAsync(int seed)
+    {
+        var random = new Random(seed);
+        return SyntheticReports.ArchiveAsync(Enumerable.Range(0, Tests)
+            .Select(t => new SyntheticCase("com.acme.Crash", $"test{t}", random.NextDouble() < 0.2 ? "failed" : "passed")));
+    }
+
+    private static int Count(List<string> list)
+    {
+        lock (list) return list.Count;
+    }
+}

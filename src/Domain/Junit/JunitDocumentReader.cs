@@ -84,7 +84,7 @@ internal sealed class JunitDocumentReader : IDisposable
             throw new ReportFormatException($"{_context.FileName} is not a JUnit report: the document has no root element");
         var name = _reader.LocalName;
         if (name is not ("testsuites" or "testsuite"))
-            throw new ReportFormatException($"{_context.FileName} is not a JUnit report: root element <{Shorten(_reader.Name)}>");
+            throw new ReportFormatException($"{_context.FileName} is not a JUnit report: root element <{Shorten(_reader.Name)}>") { IsOtherFormat = true };
         _totals.FromRoot(_reader);
         if (name == "testsuite") EnterSuite();
     }

@@ -34,7 +34,6 @@ public static class SeismoSiloHosting
 
         Directory.CreateDirectory(options.DataDir);
         var connectionString = SqliteConnectionString(options.DataDir);
-        SchemaInstaller.EnsureSqliteProviderRegistered();
         SchemaInstaller.ApplySqliteAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult();
 
         var runStore = new SqliteRunStore(connectionString);

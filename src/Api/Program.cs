@@ -1,6 +1,6 @@
-using Seismo.Api;
 using Seismo.Api.Endpoints;
 using Seismo.Api.Infrastructure;
+using Seismo.Api.Ingest;
 using Seismo.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);

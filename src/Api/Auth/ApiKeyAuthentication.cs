@@ -17,7 +17,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -25,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var info = await grains.GetGrain<IApiKeyGrain>(ApiKeyText.HashHex(key)).AuthenticateAsync();
         if (info is null) return AuthenticateResult.Fail("unknown, inactive or expired key");
         var caller = new SeismoCaller(info.Id, info.AccountId, info.ProjectId, info.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(Scheme), Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
@@ -52,8 +52,8 @@ public static class Policies
 
     public static IServiceCollection AddSeismoAuth(this IServiceCollection services)
     {
-        services.AddAuthentication(ApiKeyAuthenticationHandler.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null);
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(View, p => p.RequireAssertion(c => SeismoCaller.TryFrom(c.User)?.Has(Permission.View) == true))
             .AddPolicy(Upload, p => p.RequireAssertion(c => SeismoCaller.TryFrom(c.User)?.Has(Permission.Upload) == true))

@@ -24,9 +24,9 @@ public static class RunsApi
         HttpContext http, IGrainFactory grains, string? projectId, string? status, string? branch, string? limit, string? offset)
     {
         var caller = SeismoCaller.From(http.User);
+        var paging = QueryParams.Paging(limit, offset, out var take, out var skip);
         var invalid = QueryParams.Project(caller, projectId, out var project)
-            ?? QueryParams.OneOf("status", status, "passed", "failed", "running", "cancelled")
-            ?? QueryParams.Paging(limit, offset, out var take, out var skip);
+            ?? QueryParams.OneOf("status", status, "passed", "failed", "running", "cancelled") ?? paging;
         if (invalid is not null) return ApiError.Validation(invalid);
         var (_, denied) = await ProjectAccess.ResolveAsync(grains, caller, project, Permission.View);
         if (denied is not null) return denied;

@@ -28,7 +28,8 @@ public static class TestsApi
         string? projectId, string? runId, string? status, string? search, string? limit, string? offset)
     {
         var caller = SeismoCaller.From(http.User);
-        var invalid = QueryParams.OneOf("status", status, Statuses) ?? QueryParams.Paging(limit, offset, out var take, out var skip);
+        var paging = QueryParams.Paging(limit, offset, out var take, out var skip);
+        var invalid = QueryParams.OneOf("status", status, Statuses) ?? paging;
         if (invalid is not null) return ApiError.Validation(invalid);
         if (string.IsNullOrWhiteSpace(search)) search = null;
 

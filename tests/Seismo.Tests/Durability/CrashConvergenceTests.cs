@@ -55,7 +55,7 @@ public sealed class CrashConvergenceTests
 
         var expected = await ReplayDurableRunsAsync(client, project);
         Assert.Superset(expected.RunIds, acknowledged.ToHashSet());
-        Assert.Equal(expected.Tests.Count, Tests);
+        Assert.Equal(Tests, expected.Tests.Count);
         foreach (var (testId, replay) in expected.Tests)
         {
             var live = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}");

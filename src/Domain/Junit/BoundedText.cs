@@ -62,9 +62,12 @@ internal sealed class BoundedText(int limit)
             _text.Append(chunk);
             return;
         }
-        var keep = Math.Max(0, Math.Min(chunk.Length, limit - TruncationMarker.Length - _text.Length));
-        if (keep > 0 && char.IsHighSurrogate(chunk[keep - 1])) keep--;
-        _text.Append(chunk[..keep]).Append(TruncationMarker);
+        // Cut so that text plus marker fit the limit exactly, never between the halves of a surrogate pair.
+        var cut = limit - TruncationMarker.Length;
+        _text.Append(chunk[..Math.Clamp(cut - _text.Length, 0, chunk.Length)]);
+        _text.Length = Math.Min(_text.Length, cut);
+        if (_text.Length > 0 && char.IsHighSurrogate(_text[^1])) _text.Length--;
+        _text.Append(TruncationMarker);
         _truncated = true;
     }
 

@@ -76,7 +76,7 @@ internal sealed class CdataEscapingReader(TextReader inner) : TextReader
         // Unterminated markup or CDATA at the end: hand back what was held; XmlReader reports the truncation.
         ReleaseHeld();
         Emit(_markup.AsSpan(0, _markupLen));
-        if (_state == State.Cdata) Emit(new string(']', _run));
+        if (_state == State.Cdata) Emit("]]".AsSpan(0, _run));
         _markupLen = _run = 0;
         return _outLen > 0;
     }
@@ -84,15 +84,11 @@ internal sealed class CdataEscapingReader(TextReader inner) : TextReader
     /// <summary>Fast path: copies a run of characters that need no attention straight through.</summary>
     private int CopyPlainRun(Span<char> destination)
     {
-        if (_state is not (State.Text or State.Cdata) || _holding) return 0;
+        // Held whitespace or held ']' must come out first, through Process.
+        if (_holding || _state switch { State.Text => false, State.Cdata => _run > 0, _ => true }) return 0;
         var available = _in.AsSpan(_inPos, Math.Min(_inLen - _inPos, destination.Length));
         var stop = available.IndexOfAny(_state == State.Text ? TagDelimiters : CdataSpecials);
         var n = stop < 0 ? available.Length : stop;
-        if (_state == State.Cdata && n > 0 && _run > 0)
-        {
-            // Held ']' must come out before the run.
-            return 0;
-        }
         available[..n].CopyTo(destination);
         _inPos += n;
         return n;

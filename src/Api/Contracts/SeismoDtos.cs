@@ -1,33 +1,43 @@
 using System.Text.Json.Serialization;
+using Seismo.Api.Infrastructure;
 using Seismo.Api.Endpoints;
 
 namespace Seismo.Api.Contracts;
 
 // Wire shapes of Seismo's own and the Euriqa routes: camelCase, as the Euriqa contract spells them.
 
+[WireCasing(Casing.CamelCase)]
 public sealed record DataList<T>(IReadOnlyList<T> Data);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record PagedList<T>(IReadOnlyList<T> Data, long Total, int Limit, int Offset);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record ProjectDto(Guid Id, string Name, string Slug, Guid TeamId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record AccountDto(
     Guid Id, string Name, string Tier, bool DataCollectionEnabled, long MonthlyObservationLimit, long ObservationsThisMonth,
     int HourlyObservationLimit, IReadOnlyList<Guid> ProjectIds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record ApiKeyDto(
     Guid Id, string Name, Guid? ProjectId, Guid TeamId, string Role, string MaskedKey, bool IsActive,
     DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record CreatedApiKeyDto(
     Guid Id, string Name, Guid? ProjectId, Guid TeamId, string Role, string Key, bool IsActive, DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record ApiKeyStateDto(Guid Id, string Name, bool IsActive, DateTimeOffset UpdatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record RunListItemDto(
     string Id, Guid ProjectId, string Status, string? Branch, string? CommitSha, int TotalTests, int PassedTests, int FailedTests,
     int SkippedTests, int FlakyTests, double PassRate, long Duration, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record RunDetailDto(
     string Id, Guid ProjectId, string Status, string? Branch, string? CommitSha, string? CiProvider, string? CiBuildId, string? CiBuildUrl,
     string? JobName, string? Repository, string Source, IReadOnlyList<string> Command, string? User, int? ReturnCode, DateTimeOffset? Executed,
@@ -35,26 +45,31 @@ public sealed record RunDetailDto(
     int FlakyTests, double PassRate, long Duration, long Sequence, string ObservationStatus, string? ProcessingError,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record TestErrorDto(string? Message, string? Type, string? Stack);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record TestResultDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Title, string? FullTitle, string? FilePath, int? LineNumber,
     string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, bool IsQuarantined, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record TestCatalogItemDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Title, string? FullTitle, string? FilePath, string Status,
     double Duration, bool IsFlaky, long TotalRuns, bool IsQuarantined, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record TestDetailDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Key, string Title, string? FullTitle, string? FilePath, int? LineNumber,
     string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, long TotalRuns, long PassedRuns,
     long FailedRuns, long SkippedRuns, long FlakyRuns, bool IsQuarantined, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record HistoryItemDto(string RunId, string ResultId, string Status, double Duration, string? Branch, string? CommitSha, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record HistoryDto(IReadOnlyList<HistoryItemDto> Data, int Total);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(DataList<ProjectDto>))]

@@ -5,8 +5,10 @@ using Seismo.Grains;
 
 namespace Seismo.Api.Endpoints;
 
+[WireCasing(Casing.CamelCase)]
 public sealed record HealthResponse(string Status);
 
+[WireCasing(Casing.CamelCase)]
 public sealed record VersionResponse(string Version, string BuildTime, string Runtime);
 
 public static class HealthApi

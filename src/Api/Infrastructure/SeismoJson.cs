@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Seismo.Api.Infrastructure;
 
 /// <summary>
-/// JSON settings. There is no global naming policy: each contract's DTOs spell their own field names
-/// (camelCase for Seismo and Euriqa, snake_case for collect), so one route can never change another's casing.
+/// JSON settings. There is no global naming policy: each wire type declares its casing with
+/// <see cref="WireCasingAttribute"/> (camelCase for Seismo and Euriqa, snake_case for collect).
 /// </summary>
 public static class SeismoJson
 {
@@ -16,11 +17,10 @@ public static class SeismoJson
         options.PropertyNamingPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        // Each contract's context brings its own casing; a type in none of them fails loudly in tests.
-        options.TypeInfoResolverChain.Clear();
-        options.TypeInfoResolverChain.Add(Contracts.SeismoJsonContext.Default);
-        options.TypeInfoResolverChain.Add(Contracts.CollectJsonContext.Default);
-        options.TypeInfoResolverChain.Add(ErrorJsonContext.Default);
+        // Source-generated metadata; each wire type declares its casing. A type in no context fails loudly in tests.
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(
+                Contracts.SeismoJsonContext.Default, Contracts.CollectJsonContext.Default, ErrorJsonContext.Default)
+            .WithAddedModifier(WireCasingAttribute.Apply);
         return options;
     }
 }

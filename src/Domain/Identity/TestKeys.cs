@@ -59,10 +59,10 @@ public static class TestKeys
         if (joined.Count > 1)
         {
             var segments = joined.ToList();
-            if (TitleText.LooksLikePath(segments[0])) segments.RemoveAt(0);
-            else if (segments[0].LastIndexOf(": ", StringComparison.Ordinal) is var colon and > 0
-                     && TitleText.LooksLikePath(segments[0][..colon]))
+            if (segments[0].LastIndexOf(": ", StringComparison.Ordinal) is var colon and > 0 && TitleText.LooksLikePath(segments[0][..colon]))
                 segments[0] = segments[0][(colon + 2)..];
+            else if (TitleText.LooksLikePath(segments[0]))
+                segments.RemoveAt(0);
             return TestKey.Create(null, segments);
         }
 

@@ -23,6 +23,8 @@ internal sealed class ArchiveContents(CollectArchiveLimits limits, ICollectArchi
         {
             throw Refuse(CollectArchiveErrorKind.TooManyEntries, shownName, $"The archive has more than {limits.MaxEntries} entries.");
         }
+        // A global PAX header only carries metadata; its name ("/tmp/GlobalHead.…", "pax_global_header") is never a path.
+        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes) return;
         var name = EntryNames.Normalise(entry.Name, out var unsafeReason);
         if (unsafeReason is not null)
         {
@@ -33,7 +35,7 @@ internal sealed class ArchiveContents(CollectArchiveLimits limits, ICollectArchi
             throw Refuse(CollectArchiveErrorKind.UnsafeEntry, shownName, $"Entry '{shownName}' is {what}; only files and directories are accepted.");
         }
         LastEntryName = EntryNames.ForMessage(name);
-        if (entry.EntryType is TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes) return;
+        if (entry.EntryType is TarEntryType.Directory) return;
         if (name.Length == 0)
         {
             throw Refuse(CollectArchiveErrorKind.InvalidArchive, shownName, "The archive contains a file entry without a name.");
@@ -127,7 +129,7 @@ internal sealed class ArchiveContents(CollectArchiveLimits limits, ICollectArchi
     private static string? UnsafeType(TarEntryType type) => type switch
     {
         TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile
-            or TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes => null,
+            or TarEntryType.Directory => null,
         TarEntryType.SymbolicLink => "a symbolic link",
         TarEntryType.HardLink => "a hard link",
         TarEntryType.CharacterDevice => "a character device",

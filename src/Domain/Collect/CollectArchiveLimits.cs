@@ -8,11 +8,12 @@ public sealed record CollectArchiveLimits
 {
     private const long MB = 1024 * 1024;
 
-    public static CollectArchiveLimits Default { get; } = new();
-
     /// <summary>The contract's text-only attachment types, compared case-insensitively, without the dot.</summary>
     public static IReadOnlySet<string> ContractAttachmentExtensions { get; } =
         new HashSet<string>(["xml", "json", "yaml", "yml", "csv", "txt", "html", "htm", "log"], StringComparer.OrdinalIgnoreCase);
+
+    // Declared after the extension set: static initialisers run in order, and new() reads that set.
+    public static CollectArchiveLimits Default { get; } = new();
 
     /// <summary>Per attachment file (contract: 5 MB).</summary>
     public long MaxAttachmentBytes { get; init; } = 5 * MB;

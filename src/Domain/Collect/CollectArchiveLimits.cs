@@ -33,6 +33,12 @@ public sealed record CollectArchiveLimits
     public int MaxEntries { get; init; } = 10_000;
 
     /// <summary>
+    /// Longest entry name in characters. Names of accepted files are kept (for duplicate checks and the result),
+    /// so this bounds that memory; 1024 is macOS's PATH_MAX and well beyond real report paths.
+    /// </summary>
+    public int MaxEntryNameLength { get; init; } = 1024;
+
+    /// <summary>
     /// Largest PAX or GNU long-name header. TarReader allocates the declared size before reading it,
     /// so without this cap a 512-byte header could make it allocate gigabytes.
     /// </summary>

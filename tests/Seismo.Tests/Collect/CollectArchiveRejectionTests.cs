@@ -59,6 +59,23 @@ public sealed class CollectArchiveRejectionTests
         Assert.Equal("attachment/junit.xml", error.EntryName);
     }
 
+    [Fact]
+    public async Task Entry_name_longer_than_the_limit_is_an_invalid_archive()
+    {
+        var name = "attachment/" + new string('n', 1100) + ".xml";
+        var error = await RejectAsync(ArchiveBuilder.Valid().File(name, "<x/>").Build(), InvalidArchive);
+        Assert.Contains("longer than 1024 characters", error.Message);
+        Assert.True(error.EntryName!.Length < 250, "names in errors are shortened");
+    }
+
+    [Fact]
+    public async Task Ignored_files_may_repeat()
+    {
+        var body = ArchiveBuilder.Valid().File("notes.md", "a").File("./notes.md", "b").Build();
+        var archive = await ReadAsync(body);
+        Assert.Equal(2, archive.Ignored.Count);
+    }
+
     [Theory]
     [InlineData("command.json")]
     [InlineData("attachment/junit.xml")]

@@ -6,6 +6,7 @@ namespace Seismo.Domain.Collect;
 /// <summary>Checks each tar entry as it arrives, hands its data on, and remembers what the archive held.</summary>
 internal sealed class ArchiveContents(CollectArchiveLimits limits, ICollectArchiveVisitor? visitor)
 {
+    // Only command.json, output.txt and attachments: ignored files need no duplicate check, and fewer names are kept.
     private readonly HashSet<string> _seenFiles = new(StringComparer.Ordinal);
     private readonly List<CollectAttachmentInfo> _attachments = [];
     private readonly List<string> _ignoredNames = [];
@@ -23,6 +24,13 @@ internal sealed class ArchiveContents(CollectArchiveLimits limits, ICollectArchi
         {
             throw Refuse(CollectArchiveErrorKind.TooManyEntries, shownName, $"The archive has more than {limits.MaxEntries} entries.");
         }
+        // A global PAX header only carries metadata; its name ("/tmp/GlobalHead.…", "pax_global_header") is never a path.
+        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes) return;
+        if (entry.Name.Length > limits.MaxEntryNameLength)
+        {
+            throw Refuse(CollectArchiveErrorKind.InvalidArchive, shownName,
+                $"Entry '{shownName}' has a name longer than {limits.MaxEntryNameLength} characters.");
+        }
         var name = EntryNames.Normalise(entry.Name, out var unsafeReason);
         if (unsafeReason is not null)
         {
@@ -33,17 +41,17 @@ internal sealed class ArchiveContents(CollectArchiveLimits limits, ICollectArchi
             throw Refuse(CollectArchiveErrorKind.UnsafeEntry, shownName, $"Entry '{shownName}' is {what}; only files and directories are accepted.");
         }
         LastEntryName = EntryNames.ForMessage(name);
-        if (entry.EntryType is TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes) return;
+        if (entry.EntryType is TarEntryType.Directory) return;
         if (name.Length == 0)
         {
             throw Refuse(CollectArchiveErrorKind.InvalidArchive, shownName, "The archive contains a file entry without a name.");
         }
-        if (!_seenFiles.Add(name))
+
+        var (role, path) = EntryNames.Classify(name);
+        if (role != EntryRole.Ignored && !_seenFiles.Add(name))
         {
             throw Refuse(CollectArchiveErrorKind.InvalidArchive, LastEntryName, $"Entry '{LastEntryName}' appears more than once.");
         }
-
-        var (role, path) = EntryNames.Classify(name);
         switch (role)
         {
             case EntryRole.Command: _commandJson = await ReadCommandAsync(entry, cancellationToken).ConfigureAwait(false); break;
@@ -127,7 +135,7 @@ internal sealed class ArchiveContents(CollectArchiveLimits limits, ICollectArchi
     private static string? UnsafeType(TarEntryType type) => type switch
     {
         TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile
-            or TarEntryType.Directory or TarEntryType.GlobalExtendedAttributes => null,
+            or TarEntryType.Directory => null,
         TarEntryType.SymbolicLink => "a symbolic link",
         TarEntryType.HardLink => "a hard link",
         TarEntryType.CharacterDevice => "a character device",

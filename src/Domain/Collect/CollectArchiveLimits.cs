@@ -8,11 +8,12 @@ public sealed record CollectArchiveLimits
 {
     private const long MB = 1024 * 1024;
 
-    public static CollectArchiveLimits Default { get; } = new();
-
     /// <summary>The contract's text-only attachment types, compared case-insensitively, without the dot.</summary>
     public static IReadOnlySet<string> ContractAttachmentExtensions { get; } =
         new HashSet<string>(["xml", "json", "yaml", "yml", "csv", "txt", "html", "htm", "log"], StringComparer.OrdinalIgnoreCase);
+
+    // Declared after the extension set: static initialisers run in order, and new() reads that set.
+    public static CollectArchiveLimits Default { get; } = new();
 
     /// <summary>Per attachment file (contract: 5 MB).</summary>
     public long MaxAttachmentBytes { get; init; } = 5 * MB;
@@ -30,6 +31,12 @@ public sealed record CollectArchiveLimits
 
     /// <summary>Tar entries of any type, directories included.</summary>
     public int MaxEntries { get; init; } = 10_000;
+
+    /// <summary>
+    /// Longest entry name in characters. Names of accepted files are kept (for duplicate checks and the result),
+    /// so this bounds that memory; 1024 is macOS's PATH_MAX and well beyond real report paths.
+    /// </summary>
+    public int MaxEntryNameLength { get; init; } = 1024;
 
     /// <summary>
     /// Largest PAX or GNU long-name header. TarReader allocates the declared size before reading it,

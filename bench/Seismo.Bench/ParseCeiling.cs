@@ -17,7 +17,7 @@ internal static class ParseCeiling
     {
         var raw = Rate(archives, duration, RawCount);
         var parser = new CollectParser(CollectArchiveLimits.Default);
-        var full = Rate(archives, duration, a => parser.ParseAsync(new MemoryStream(a), CancellationToken.None).GetAwaiter().GetResult().Results.Count);
+        var full = Rate(archives, duration, a => parser.ParseAsync(new MemoryStream(a), CancellationToken.None).GetAwaiter().GetResult().Results.Length);
         return new Result(raw, full);
     }
 

@@ -33,7 +33,7 @@ public sealed record CiContext(
     public static CiContext None { get; } = new(null, null, null, null, null, null, null);
 }
 
-/// <summary>Everything about a run except its results.</summary>
+/// <summary>Everything about a run except its results. Collections are concrete types: they cross silos and storage.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RunMetadata(
     [property: Id(0)] Guid RunGuid,
@@ -44,12 +44,12 @@ public sealed record RunMetadata(
     [property: Id(5)] string Source,
     [property: Id(6)] DateTimeOffset CreatedAt,
     [property: Id(7)] DateTimeOffset? ExecutedAt,
-    [property: Id(8)] IReadOnlyList<string> Command,
+    [property: Id(8)] string[] Command,
     [property: Id(9)] string? User,
     [property: Id(10)] int? ReturnCode,
     [property: Id(11)] long? DurationMs,
-    [property: Id(12)] IReadOnlyList<string> Tags,
-    [property: Id(13)] IReadOnlyDictionary<string, string> Env,
+    [property: Id(12)] string[] Tags,
+    [property: Id(13)] Dictionary<string, string> Env,
     [property: Id(14)] CiContext Ci,
     [property: Id(15)] string? ArchivePath,
     [property: Id(16)] string? ProcessingError);
@@ -95,7 +95,7 @@ public sealed record RunCounts(
 [GenerateSerializer, Immutable]
 public sealed record RunSubmission(
     [property: Id(0)] RunMetadata Metadata,
-    [property: Id(1)] IReadOnlyList<TestResult> Results);
+    [property: Id(1)] TestResult[] Results);
 
 /// <summary>A stored run: its place in the project's sequence, status and counts.</summary>
 [GenerateSerializer, Immutable]

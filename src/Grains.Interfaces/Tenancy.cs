@@ -16,7 +16,7 @@ public sealed record AccountInfo(
     [property: Id(3)] bool DataCollectionEnabled,
     [property: Id(4)] long MonthlyObservationLimit,
     [property: Id(5)] long ObservationsThisMonth,
-    [property: Id(6)] IReadOnlyList<Guid> ProjectIds,
+    [property: Id(6)] Guid[] ProjectIds,
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset UpdatedAt);
 

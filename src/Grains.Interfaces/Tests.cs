@@ -40,7 +40,7 @@ public sealed record TestView(
     [property: Id(11)] long Flaky,
     [property: Id(12)] bool IsQuarantined,
     [property: Id(13)] TestExecution? Latest,
-    [property: Id(14)] IReadOnlyList<TestExecution> History);
+    [property: Id(14)] TestExecution[] History);
 
 /// <summary>A row of a project's test catalogue: enough to list, filter and search without touching test grains.</summary>
 [GenerateSerializer]
@@ -60,5 +60,5 @@ public sealed record TestSummary(
 
 [GenerateSerializer, Immutable]
 public sealed record Page<T>(
-    [property: Id(0)] IReadOnlyList<T> Items,
+    [property: Id(0)] T[] Items,
     [property: Id(1)] long Total);

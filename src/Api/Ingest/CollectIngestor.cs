@@ -80,8 +80,8 @@ public sealed class CollectIngestor(
         var ci = CiEnvironment.Detect(command.Env);
         return new RunMetadata(
             runGuid, PublicIds.ObservationId(receivedAt, runGuid), project.Id, project.AccountId, agentId, "collect", receivedAt,
-            command.Executed, command.Command, command.User, command.ReturnCode, command.ExecutionTimeMs, command.Tags,
-            SecretMasker.Mask(command.Env),
+            command.Executed, [.. command.Command], command.User, command.ReturnCode, command.ExecutionTimeMs, [.. command.Tags],
+            new Dictionary<string, string>(SecretMasker.Mask(command.Env)),
             new CiContext(ci.Provider, ci.CommitSha, ci.Branch, ci.BuildId, ci.BuildUrl, ci.JobName, ci.Repository),
             path, parsed.ProcessingError);
     }

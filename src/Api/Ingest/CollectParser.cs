@@ -7,7 +7,7 @@ namespace Seismo.Api.Ingest;
 /// <summary>What a collect archive holds once read: the validated command, the folded results, or why not.</summary>
 public sealed record ParsedObservation(
     CommandJsonResult Command,
-    IReadOnlyList<Grains.TestResult> Results,
+    Grains.TestResult[] Results,
     string? ProcessingError,
     int ReportsParsed,
     IReadOnlyList<string> SkippedAttachments);
@@ -25,7 +25,7 @@ public sealed class CollectParser(CollectArchiveLimits limits)
         var visitor = new JunitAttachmentVisitor();
         var contents = await new CollectArchiveReader(limits).ReadAsync(archive, visitor, ct);
         var command = CommandJsonValidator.Validate(contents.CommandJson);
-        return new ParsedObservation(command, visitor.Error is null ? visitor.Folder.Results : [], visitor.Error,
+        return new ParsedObservation(command, visitor.Error is null ? [.. visitor.Folder.Results] : [], visitor.Error,
             visitor.ReportsParsed, visitor.Skipped);
     }
 

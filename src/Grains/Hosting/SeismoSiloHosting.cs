@@ -2,6 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Seismo.Grains.Storage;
 
 namespace Seismo.Grains.Hosting;
@@ -44,11 +47,13 @@ public static class SeismoSiloHosting
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePortIfZero(options.SiloPort), FreePortIfZero(options.GatewayPort), serviceId: "seismo", clusterId: "seismo");
-            silo.AddAdoNetGrainStorage(StorageName, o =>
+            silo.AddAdoNetGrainStorage(StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> o) => o.Configure<Serializer>((storage, serializer) =>
             {
-                o.Invariant = SqliteInvariant;
-                o.ConnectionString = connectionString;
-            });
+                storage.Invariant = SqliteInvariant;
+                storage.ConnectionString = connectionString;
+                // Orleans' own binary format: compact, fast, and version-tolerant through the [Id] attributes.
+                storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = SqliteInvariant;

@@ -73,7 +73,7 @@ public sealed class ProjectGrain(
         _lastSequence = run.Sequence;
         foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;
         state.State.Fold(run, results);
-        _pending.Add(run.Sequence, results.Count, clock.GetUtcNow());
+        _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
         return run;
     }
@@ -112,7 +112,7 @@ public sealed class ProjectGrain(
             matches.Add(new TestSummary(PublicIds.TestId(projectId, hash), entry.Key, entry.Title, entry.FilePath,
                 live.LastStatus, live.LastDurationMs, live.LastRunId, live.LastResultIndex, live.LastRunAt, live.TotalRuns, live.IsQuarantined, entry.FullTitle));
         }
-        var page = matches.OrderByDescending(t => t.LastRunAt).ThenBy(t => t.Key, StringComparer.Ordinal).Skip(offset).Take(limit).ToList();
+        var page = matches.OrderByDescending(t => t.LastRunAt).ThenBy(t => t.Key, StringComparer.Ordinal).Skip(offset).Take(limit).ToArray();
         return Task.FromResult(new Page<TestSummary>(page, matches.Count));
     }
 

@@ -5,7 +5,8 @@ cd "$(dirname "$0")"
 log=$(mktemp)
 dotnet test Seismo.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-sum() { grep -E "^\s*(Passed|Failed)!\s+- Failed:" "$log" | sed -E "s/.*$1:\s+([0-9]+).*/\1/" | awk '{s+=$1} END {print s+0}'; }
+# The runner closes each test assembly with "Total tests: N" and "Passed: N", "Failed: N", "Skipped: N" lines.
+sum() { grep -E "^\s+$1: [0-9]+\s*$" "$log" | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 rm -f "$log"

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Seismo.Grains;
 
 /// <summary>An account (Euriqa's team, CircleCI's org): tier, plan limits, rate bucket, projects and keys.</summary>
@@ -8,10 +10,16 @@ public interface IAccountGrain : IGrainWithGuidKey
     Task<AccountInfo?> PatchAsync(AccountPatch patch);
     Task AddProjectAsync(Guid projectId);
 
-    /// <summary>Takes one observation from the hourly bucket and the monthly plan, or says why not. Never over-admits.</summary>
+    /// <summary>
+    /// Takes one observation from the hourly bucket and the monthly plan, or says why not. Never over-admits: it is
+    /// synchronous, so even interleaved it runs whole. It interleaves so that a write-behind flush waiting on a slow
+    /// store never holds up admission.
+    /// </summary>
+    [AlwaysInterleave]
     Task<AdmitDecision> AdmitObservationAsync();
 
     /// <summary>Gives back what <see cref="AdmitObservationAsync"/> took when the observation could not be stored.</summary>
+    [AlwaysInterleave]
     Task RefundObservationAsync();
 
     Task<ApiKeyInfo> AddKeyAsync(ApiKeyInfo key);

@@ -24,6 +24,9 @@ public sealed class SeismoOptions
     /// <summary>How often dirty grain state is written behind.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a store command waits for a busy database before the request answers 503.</summary>
+    public int StoreTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Cap on the decompressed size of one collect archive (zstd bombs).</summary>
     public long MaxDecompressedBytes { get; set; } = 64L * 1024 * 1024;
 

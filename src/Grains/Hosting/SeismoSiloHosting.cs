@@ -36,7 +36,7 @@ public static class SeismoSiloHosting
             throw new NotSupportedException($"Seismo:Mode '{options.Mode}' is not available in this build; use Embedded");
 
         Directory.CreateDirectory(options.DataDir);
-        var connectionString = SqliteConnectionString(options.DataDir);
+        var connectionString = SqliteConnectionString(options.DataDir, options.StoreTimeoutSeconds);
         SchemaInstaller.ApplySqliteAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult();
 
         var runStore = new SqliteRunStore(connectionString);
@@ -64,8 +64,9 @@ public static class SeismoSiloHosting
         return builder;
     }
 
-    public static string SqliteConnectionString(string dataDir) =>
-        $"Data Source={Path.Combine(Path.GetFullPath(dataDir), "seismo.db")};Pooling=True;Default Timeout=30";
+    /// <summary>"Default Timeout" is also how long Microsoft.Data.Sqlite retries a busy database.</summary>
+    public static string SqliteConnectionString(string dataDir, int timeoutSeconds = 30) =>
+        $"Data Source={Path.Combine(Path.GetFullPath(dataDir), "seismo.db")};Pooling=True;Default Timeout={timeoutSeconds}";
 
     private static int FreePortIfZero(int port)
     {

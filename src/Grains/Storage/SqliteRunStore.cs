@@ -46,7 +46,11 @@ public sealed class SqliteRunStore(string connectionString) : IRunStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default)
+    // Microsoft.Data.Sqlite runs synchronously (its busy retries too): keep it off the grain scheduler's threads.
+    public Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default) =>
+        Task.Run(() => AppendCoreAsync(run, results, newTests, ct), ct);
+
+    private async Task AppendCoreAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct)
     {
         var summary = RunCodec.EncodeSummary(run);
         var compressed = RunCodec.EncodeResults(results);
@@ -114,7 +118,9 @@ public sealed class SqliteRunStore(string connectionString) : IRunStore
         }
     }
 
-    public async Task<StoredRun?> GetAsync(Guid runGuid, CancellationToken ct = default)
+    public Task<StoredRun?> GetAsync(Guid runGuid, CancellationToken ct = default) => Task.Run(() => GetCoreAsync(runGuid, ct), ct);
+
+    private async Task<StoredRun?> GetCoreAsync(Guid runGuid, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var query = connection.CreateCommand();
@@ -124,7 +130,10 @@ public sealed class SqliteRunStore(string connectionString) : IRunStore
         return await reader.ReadAsync(ct) ? ReadRun(reader) : null;
     }
 
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct = default)
+    public Task<IReadOnlyList<RunSummary>> ListAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct = default) =>
+        Task.Run(() => ListCoreAsync(projectId, status, branch, limit, offset, ct), ct);
+
+    private async Task<IReadOnlyList<RunSummary>> ListCoreAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var query = connection.CreateCommand();

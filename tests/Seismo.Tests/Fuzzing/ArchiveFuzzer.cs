@@ -90,7 +90,7 @@ public sealed class ArchiveFuzzer(ITestOutputHelper output)
         }
     }
 
-    private static (string Strategy, byte[] Body) NextInput(
+    internal static (string Strategy, byte[] Body) NextInput(
         Mutator mutator, TarMutations tarMutations, IReadOnlyList<(byte[] Tar, string Json)> seeds, IReadOnlyList<byte[]> compressed)
     {
         var index = mutator.Random.Next(seeds.Count);
@@ -119,7 +119,7 @@ public sealed class ArchiveFuzzer(ITestOutputHelper output)
     }
 
     /// <summary>Valid archives in every tar format, with attachments taken from the shared JUnit corpus.</summary>
-    private static List<(byte[] Tar, string Json)> SeedArchives()
+    internal static List<(byte[] Tar, string Json)> SeedArchives()
     {
         var corpus = Directory.GetFiles(SharedData.CorpusPath("junit"), "*.xml", SearchOption.AllDirectories)
             .Where(f => new FileInfo(f).Length is > 0 and < 64 * 1024)

@@ -44,7 +44,8 @@ public static class SchemaInstaller
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(extraSql);
 
-        await using var connection = new SqliteConnection(connectionString);
+        // Not pooled: the busy_timeout set here must not linger on a connection the store reuses later.
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         await connection.OpenAsync(ct);
         // journal_mode is stored in the file and cannot change inside a transaction.
         await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL;", ct);

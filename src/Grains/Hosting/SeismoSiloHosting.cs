@@ -13,6 +13,7 @@ namespace Seismo.Grains.Hosting;
 public static class SeismoSiloHosting
 {
     public const string StorageName = "Default";
+    private const string UngatedStorageName = "sqlite";
     private const string SqliteInvariant = "System.Data.SQLite";
 
     /// <summary>Reads the "Seismo" section, with SEISMO_DATA_DIR and SEISMO_MODE as shorthands.</summary>
@@ -39,7 +40,9 @@ public static class SeismoSiloHosting
         var connectionString = SqliteConnectionString(options.DataDir, options.StoreTimeoutSeconds);
         SchemaInstaller.ApplySqliteAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult();
 
-        var runStore = new SqliteRunStore(connectionString);
+        var gate = new SqliteGate();
+        builder.Services.AddSingleton(gate);
+        var runStore = new SqliteRunStore(connectionString, gate);
         runStore.InitializeAsync().GetAwaiter().GetResult();
         builder.Services.AddSingleton<IRunStore>(runStore);
         builder.Services.AddSingleton(new ArchiveStore(Path.Combine(options.DataDir, "archives")));
@@ -47,13 +50,15 @@ public static class SeismoSiloHosting
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePortIfZero(options.SiloPort), FreePortIfZero(options.GatewayPort), serviceId: "seismo", clusterId: "seismo");
-            silo.AddAdoNetGrainStorage(StorageName, (OptionsBuilder<AdoNetGrainStorageOptions> o) => o.Configure<Serializer>((storage, serializer) =>
+            silo.AddAdoNetGrainStorage(UngatedStorageName, (OptionsBuilder<AdoNetGrainStorageOptions> o) => o.Configure<Serializer>((storage, serializer) =>
             {
                 storage.Invariant = SqliteInvariant;
                 storage.ConnectionString = connectionString;
                 // Orleans' own binary format: compact, fast, and version-tolerant through the [Id] attributes.
                 storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName, (sp, _) =>
+                new GatedGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(UngatedStorageName), gate));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = SqliteInvariant;

@@ -4,10 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace Seismo.Grains.Storage;
 
 /// <summary>
-/// The run log on the embedded SQLite store. SQLite has one writer, so appends are serialised here rather
-/// than left to contend for the lock; reads use their own pooled connections (WAL lets them run alongside).
+/// The run log on the embedded SQLite store. Appends run on the <see cref="SqliteGate"/> writer thread with the
+/// grain state writes; reads use pooled connections on the thread pool (WAL lets them run alongside the writer).
 /// </summary>
-public sealed class SqliteRunStore(string connectionString) : IRunStore
+public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : IRunStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS SeismoRuns (
@@ -33,7 +33,6 @@ public sealed class SqliteRunStore(string connectionString) : IRunStore
             PRIMARY KEY (ProjectId, KeyHash));
         """;
 
-    private readonly SemaphoreSlim _writer = new(1, 1);
     private long _writes;
 
     public long WriteCount => Interlocked.Read(ref _writes);
@@ -46,15 +45,16 @@ public sealed class SqliteRunStore(string connectionString) : IRunStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    // Microsoft.Data.Sqlite runs synchronously (its busy retries too): keep it off the grain scheduler's threads.
-    public Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default) =>
-        Task.Run(() => AppendCoreAsync(run, results, newTests, ct), ct);
-
-    private async Task AppendCoreAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct)
+    // A client waits for this write: it takes the gate's urgent lane. The results are encoded before, off the gate.
+    public Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default)
     {
         var summary = RunCodec.EncodeSummary(run);
         var compressed = RunCodec.EncodeResults(results);
-        await _writer.WaitAsync(ct);
+        return gate.RunAsync(SqliteGate.Lane.Urgent, () => AppendCoreAsync(run, summary, compressed, newTests, ct));
+    }
+
+    private async Task AppendCoreAsync(RunSummary run, byte[] summary, byte[] compressed, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct)
+    {
         try
         {
             await using var connection = await OpenAsync(ct);
@@ -84,10 +84,6 @@ public sealed class SqliteRunStore(string connectionString) : IRunStore
         catch (SqliteException e) when (IsUnavailable(e))
         {
             throw new StorageUnavailableException("the run store is unavailable: " + e.Message, e);
-        }
-        finally
-        {
-            _writer.Release();
         }
     }
 

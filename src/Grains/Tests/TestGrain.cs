@@ -25,11 +25,13 @@ public sealed class TestGrain(
         // Spread the flushes of many test grains over the interval instead of writing them all at once.
         var period = options.Value.FlushInterval;
         var due = TimeSpan.FromMilliseconds(Random.Shared.Next(1, (int)Math.Max(2, period.TotalMilliseconds)));
-        this.RegisterGrainTimer(FlushCoreAsync, new GrainTimerCreationOptions(due, period));
+        this.RegisterGrainTimer(ct => FlushCoreAsync(ct), new GrainTimerCreationOptions(due, period));
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushCoreAsync(cancellationToken);
+    // On shutdown the project is going away too; its replay watermark is conservative, so the notice can be skipped.
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        FlushCoreAsync(cancellationToken, notifyProject: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
 
     public Task ApplyAsync(TestApplication application)
     {
@@ -59,12 +61,12 @@ public sealed class TestGrain(
 
     private IProjectGrain Project => GrainFactory.GetGrain<IProjectGrain>(_projectId);
 
-    private async Task FlushCoreAsync(CancellationToken ct)
+    private async Task FlushCoreAsync(CancellationToken ct, bool notifyProject = true)
     {
         if (_unflushed.Count == 0) return;
         var flushed = _unflushed.ToArray();
         await state.WriteStateAsync(ct);
         _unflushed.RemoveRange(0, flushed.Length);
-        await Project.TestsFlushedAsync(flushed);
+        if (notifyProject) await Project.TestsFlushedAsync(flushed);
     }
 }

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Seismo.Grains;
 
 /// <summary>
@@ -6,7 +8,11 @@ namespace Seismo.Grains;
 /// </summary>
 public interface ITestGrain : IGrainWithStringKey
 {
-    /// <summary>Applies one run's result. Idempotent: a run already applied is ignored (replay after a crash).</summary>
+    /// <summary>
+    /// Applies one run's result. Idempotent: a run already applied is ignored (replay after a crash). One-way: the
+    /// run is durable before it is fanned out, and the grain acknowledges through the project once it has persisted.
+    /// </summary>
+    [OneWay]
     Task ApplyAsync(TestApplication application);
 
     Task<TestView?> GetAsync();

@@ -3,7 +3,10 @@ namespace Seismo.Grains;
 /// <summary>A test's outcome in one run, after its retries within that run.</summary>
 public enum TestStatus : byte { Passed = 0, Failed = 1, Skipped = 2, Error = 3, Flaky = 4 }
 
-/// <summary>One execution of one test, already parsed and keyed by the API: the compact unit grains receive.</summary>
+/// <summary>
+/// One execution of one test, already parsed and keyed by the API: the compact unit grains receive.
+/// <see cref="KeyHash"/> is computed once, at parse time, and routes the result to its test grain.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TestResult(
     [property: Id(0)] string Key,
@@ -17,7 +20,8 @@ public sealed record TestResult(
     [property: Id(8)] double DurationMs,
     [property: Id(9)] string? Message,
     [property: Id(10)] string? ErrorType,
-    [property: Id(11)] string? Stack);
+    [property: Id(11)] string? Stack,
+    [property: Id(12)] string KeyHash);
 
 /// <summary>CI context derived from a run's environment or given by the reporter.</summary>
 [GenerateSerializer, Immutable]

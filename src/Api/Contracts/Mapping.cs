@@ -29,7 +29,7 @@ public static class Mapping
     public static TestErrorDto? ErrorOf(TestResult r) =>
         r.Message is null && r.ErrorType is null && r.Stack is null ? null : new TestErrorDto(r.Message, r.ErrorType, r.Stack);
 
-    public static string TestIdOf(Guid projectId, TestResult r) => PublicIds.TestId(projectId, TestKey.FromStored(r.Key).HashHex());
+    public static string TestIdOf(Guid projectId, TestResult r) => PublicIds.TestId(projectId, r.KeyHash);
 
     public static TestResultDto ToResult(RunSummary run, TestResult r, int index, bool isQuarantined = false) => new(
         PublicIds.ResultId(run.Metadata.RunGuid, index), TestIdOf(run.Metadata.ProjectId, r), run.Metadata.Id, run.Metadata.ProjectId,

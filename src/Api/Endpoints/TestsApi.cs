@@ -85,7 +85,7 @@ public static class TestsApi
         var results = await runGrain.GetResultsAsync();
         if (index >= results.Count) return ApiError.NotFound("Test", id);
         var result = results[index];
-        test ??= await grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(run.Metadata.ProjectId, TestKey.FromStored(result.Key).HashHex())).GetAsync();
+        test ??= await grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(run.Metadata.ProjectId, result.KeyHash)).GetAsync();
         return TypedResults.Ok(ToDetail(run, result, index, test));
     }
 
@@ -100,7 +100,7 @@ public static class TestsApi
             var run = await grains.GetGrain<IRunGrain>(runGuid).GetAsync();
             var results = run is null ? [] : await grains.GetGrain<IRunGrain>(runGuid).GetResultsAsync();
             if (run is null || index >= results.Count) return ApiError.NotFound("Test", id);
-            (projectId, hash) = (run.Metadata.ProjectId, TestKey.FromStored(results[index].Key).HashHex());
+            (projectId, hash) = (run.Metadata.ProjectId, results[index].KeyHash);
         }
         else return ApiError.NotFound("Test", id);
 

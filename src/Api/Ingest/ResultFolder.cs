@@ -25,7 +25,7 @@ public sealed class ResultFolder
         var path = TitleText.SplitTitlePath(c.Name);
         var title = path.Count > 0 ? path[^1] : c.Name;
         Add(new TestResult(key.Value, title, c.Name, NullIfEmpty(c.ClassName), c.File, c.Line, Map(c.Outcome), Math.Max(1, c.Attempts),
-            c.DurationMs ?? 0, c.Message, c.FailureType, Truncate(c.Details)));
+            c.DurationMs ?? 0, c.Message, c.FailureType, Truncate(c.Details), key.HashHex()));
     }
 
     public void Add(TestResult result)

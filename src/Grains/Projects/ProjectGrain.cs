@@ -132,7 +132,7 @@ public sealed class ProjectGrain(
         var list = new List<CatalogEntry>();
         foreach (var r in results)
         {
-            var hash = TestKey.FromStored(r.Key).HashHex();
+            var hash = r.KeyHash;
             if (!_catalog.ContainsKey(hash)) list.Add(new CatalogEntry(hash, r.Key, r.Title, r.FullTitle, r.FilePath, now));
         }
         return list;

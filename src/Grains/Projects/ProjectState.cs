@@ -39,7 +39,7 @@ public sealed class ProjectState
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
-            var hash = TestKey.FromStored(result.Key).HashHex();
+            var hash = result.KeyHash;
             if (!Tests.TryGetValue(hash, out var live)) Tests[hash] = live = new TestLive();
             live.LastStatus = result.Status;
             live.LastDurationMs = result.DurationMs;

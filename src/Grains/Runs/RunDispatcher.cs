@@ -18,7 +18,7 @@ public static class RunDispatcher
         for (var i = 0; i < results.Count; i++)
         {
             var result = results[i];
-            var hash = TestKey.FromStored(result.Key).HashHex();
+            var hash = result.KeyHash;
             var execution = new TestExecution(run.Sequence, meta.RunGuid, meta.Id, i, result.Status, result.DurationMs,
                 result.Attempts, meta.Ci.Branch, meta.Ci.CommitSha, meta.CreatedAt, result.Message);
             calls[i] = grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(meta.ProjectId, hash))

@@ -40,6 +40,8 @@ internal static class IngestBenchmark
         Console.WriteLine($"| archives/s | {load.Archives / load.Seconds:F1} |");
         Console.WriteLine($"| results/s (accepted and fanned out to test grains) | {resultsPerSecond:N0} |");
         Console.WriteLine($"| /collect latency p50 / p99 | {Percentiles.Of(accepted, 50):F1} ms / {Percentiles.Of(accepted, 99):F1} ms |");
+        Console.WriteLine($"| CPU: Seismo / load generator (of {2 * load.Seconds:F1} core-seconds) | {load.ServerCpu.TotalSeconds:F1} s / {load.GeneratorCpu.TotalSeconds:F1} s |");
+        Console.WriteLine($"| Seismo CPU per 1,000 results | {load.ServerCpu.TotalMilliseconds / (load.Archives * testsPerArchive / 1000.0):F1} ms |");
         Console.WriteLine($"| storage writes per run (run log + grain state, incl. final flush) | {writes.Total / (double)writes.Runs:F2} ({writes.RunRows} run rows, {writes.GrainWrites} grain writes) |");
         Console.WriteLine($"| ceiling: raw decompress + XML read, 2 threads | {parse.RawResultsPerSecond:N0} results/s |");
         Console.WriteLine($"| ceiling: Seismo's archive parser (validation + JUnit + keys), 2 threads | {parse.FullResultsPerSecond:N0} results/s |");
@@ -68,7 +70,7 @@ internal static class IngestBenchmark
         return list;
     }
 
-    private sealed record LoadResult(int Archives, double Seconds, List<double> Latencies, int Errors);
+    private sealed record LoadResult(int Archives, double Seconds, List<double> Latencies, int Errors, TimeSpan ServerCpu, TimeSpan GeneratorCpu);
 
     private static async Task<LoadResult> PostAllAsync(SeismoProcess seismo, List<byte[]> archives, int count, int concurrency)
     {
@@ -84,6 +86,8 @@ internal static class IngestBenchmark
         var ids = new List<string>(count);
         var errors = 0;
         var next = -1;
+        var serverCpu = seismo.ProcessorTime;
+        var generatorCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -112,7 +116,8 @@ internal static class IngestBenchmark
         }
         var seconds = clock.Elapsed.TotalSeconds;
         if (errors > 0) Console.Error.WriteLine($"{errors} requests failed");
-        return new LoadResult(ids.Count, seconds, latencies, errors);
+        return new LoadResult(ids.Count, seconds, latencies, errors, seismo.ProcessorTime - serverCpu,
+            Process.GetCurrentProcess().TotalProcessorTime - generatorCpu);
     }
 
     private static async Task<(bool Ok, string? Id)> PostAsync(HttpClient http, string projectId, byte[] archive)

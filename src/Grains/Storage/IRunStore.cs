@@ -16,6 +16,9 @@ public interface IRunStore
 
     Task<StoredRun?> GetAsync(Guid runGuid, CancellationToken ct = default);
 
+    /// <summary>The run without its results: what status and detail queries need, without decoding the results.</summary>
+    Task<RunSummary?> GetSummaryAsync(Guid runGuid, CancellationToken ct = default);
+
     /// <summary>Newest first; uses the (project, status|branch, sequence) indexes.</summary>
     Task<IReadOnlyList<RunSummary>> ListAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct = default);
 

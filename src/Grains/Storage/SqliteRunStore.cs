@@ -126,6 +126,15 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
         return await reader.ReadAsync(ct) ? ReadRun(reader) : null;
     }
 
+    public Task<RunSummary?> GetSummaryAsync(Guid runGuid, CancellationToken ct = default) => Task.Run(async () =>
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT Summary FROM SeismoRuns WHERE RunGuid = $run";
+        query.Parameters.AddWithValue("$run", runGuid.ToString("N"));
+        return await query.ExecuteScalarAsync(ct) is byte[] summary ? RunCodec.DecodeSummary(summary) : null;
+    }, ct);
+
     public Task<IReadOnlyList<RunSummary>> ListAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct = default) =>
         Task.Run(() => ListCoreAsync(projectId, status, branch, limit, offset, ct), ct);
 

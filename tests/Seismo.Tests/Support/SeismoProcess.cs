@@ -19,6 +19,16 @@ public sealed class SeismoProcess : IAsyncDisposable
     }
 
     public string BaseUrl { get; }
+
+    /// <summary>CPU time the Seismo process has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
     public string DataDir { get; }
 
     /// <summary>Starts Seismo on a data directory (a new temporary one by default) and waits until it is healthy.</summary>

@@ -18,6 +18,7 @@ public static class TitleText
     public static string NormaliseSegment(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return "";
+        if (IsAlreadyNormal(text)) return text;
         var normalised = text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
         var sb = new StringBuilder(normalised.Length);
         var pendingSpace = false;
@@ -28,6 +29,18 @@ public static class TitleText
             sb.Append(c);
         }
         return sb.ToString();
+    }
+
+    // The common case on the ingest path: printable ASCII, trimmed, single spaces. Nothing to allocate.
+    private static bool IsAlreadyNormal(string text)
+    {
+        if (text[0] == ' ' || text[^1] == ' ') return false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is < ' ' or > '~' || (c == ' ' && text[i - 1] == ' ')) return false;
+        }
+        return true;
     }
 
     /// <summary>Splits a joined title path ("A › B › c", "A > B > c") into its segments.</summary>

@@ -28,7 +28,7 @@ public sealed class SeismoStartupTask(
 
     private void SaveGeneratedKey(string key)
     {
-        var path = Path.Combine(options.Value.DataDir, "admin.key");
+        var path = Path.GetFullPath(Path.Combine(options.Value.DataDir, "admin.key"));
         File.WriteAllText(path, key + Environment.NewLine);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         // Printed once, on the first start; afterwards it is only in admin.key.

@@ -67,6 +67,7 @@ public static class ProjectsApi
         foreach (var c in name.Normalize(NormalizationForm.FormKD).ToLowerInvariant())
         {
             if (char.IsAsciiLetterOrDigit(c)) sb.Append(c);
+            else if (char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark) continue; // an accent, split off by FormKD
             else if (sb.Length > 0 && sb[^1] != '-') sb.Append('-');
         }
         var slug = sb.ToString().Trim('-');

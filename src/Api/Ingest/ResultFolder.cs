@@ -22,8 +22,7 @@ public sealed class ResultFolder
     public void AddJunit(JunitTestCase c)
     {
         var key = TestKeys.FromJunit(c.ClassName, c.Name);
-        var path = TitleText.SplitTitlePath(c.Name);
-        var title = path.Count > 0 ? path[^1] : c.Name;
+        var title = TitleText.LastSegment(c.Name);
         Add(new TestResult(key.Value, title, c.Name, NullIfEmpty(c.ClassName), c.File, c.Line, Map(c.Outcome), Math.Max(1, c.Attempts),
             c.DurationMs ?? 0, c.Message, c.FailureType, Truncate(c.Details), key.HashHex()));
     }

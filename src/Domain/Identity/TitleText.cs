@@ -50,6 +50,20 @@ public static class TitleText
         return joined.Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    /// <summary>The test's own title: the last segment of a joined title path, without splitting the whole path.</summary>
+    public static string LastSegment(string joined)
+    {
+        var cut = -1;
+        var width = 0;
+        foreach (var separator in Separators)
+        {
+            var at = joined.LastIndexOf(separator, StringComparison.Ordinal);
+            if (at > cut) (cut, width) = (at, separator.Length);
+        }
+        var last = cut < 0 ? joined : joined[(cut + width)..];
+        return string.IsNullOrWhiteSpace(last) ? joined.Trim() : last.Trim();
+    }
+
     /// <summary>True when the text names a source file rather than a class: it has a slash or a script extension.</summary>
     public static bool LooksLikePath(string? text)
     {

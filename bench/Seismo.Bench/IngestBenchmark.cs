@@ -40,7 +40,7 @@ internal static class IngestBenchmark
         Console.WriteLine($"| archives/s | {load.Archives / load.Seconds:F1} |");
         Console.WriteLine($"| results/s (accepted and fanned out to test grains) | {resultsPerSecond:N0} |");
         Console.WriteLine($"| /collect latency p50 / p99 | {Percentiles.Of(accepted, 50):F1} ms / {Percentiles.Of(accepted, 99):F1} ms |");
-        Console.WriteLine($"| CPU: Seismo / load generator (of {2 * load.Seconds:F1} core-seconds) | {load.ServerCpu.TotalSeconds:F1} s / {load.GeneratorCpu.TotalSeconds:F1} s |");
+        Console.WriteLine($"| CPU: Seismo / load generator | {load.ServerCpu.TotalSeconds:F1} s / {load.GeneratorCpu.TotalSeconds:F1} s of {2 * load.Seconds:F1} core-seconds |");
         Console.WriteLine($"| Seismo CPU per 1,000 results | {load.ServerCpu.TotalMilliseconds / (load.Archives * testsPerArchive / 1000.0):F1} ms |");
         Console.WriteLine($"| storage writes per run (run log + grain state, incl. final flush) | {writes.Total / (double)writes.Runs:F2} ({writes.RunRows} run rows, {writes.GrainWrites} grain writes) |");
         Console.WriteLine($"| ceiling: raw decompress + XML read, 2 threads | {parse.RawResultsPerSecond:N0} results/s |");

@@ -21,9 +21,10 @@ public static class CollectApi
 {
     public static IEndpointRouteBuilder MapCollectApi(this IEndpointRouteBuilder app)
     {
+        var maxArchive = app.ServiceProvider.GetRequiredService<IOptions<SeismoOptions>>().Value.MaxArchiveBytes;
         app.MapPost("/collect", CollectAsync).WithTags("Collect").RequireAuthorization(Policies.Upload)
             .DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitMetadata())
+            .WithMetadata(new RequestSizeLimitMetadata(maxArchive + MultipartOverhead))
             .WithSummary("Submit an observation: multipart 'archive' = tar.zst with command.json, output.txt, attachment/* (upload)")
             .Produces<CollectResponse>()
             .Produces<ErrorEnvelope>(400).Produces<ErrorEnvelope>(401).Produces<ErrorEnvelope>(402).Produces<ErrorEnvelope>(415)
@@ -93,6 +94,10 @@ public static class CollectApi
                 }
                 return null;
             }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", $"The request body is over {maxBytes} bytes");
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
@@ -167,9 +172,12 @@ public static class CollectApi
         return result;
     }
 
-    /// <summary>The archive cap is Seismo's own (Seismo:MaxArchiveBytes), not the server-wide body limit.</summary>
-    private sealed class RequestSizeLimitMetadata : IRequestSizeLimitMetadata
+    // Room for the multipart boundaries and headers around the archive.
+    private const long MultipartOverhead = 64 * 1024;
+
+    /// <summary>The body limit follows Seismo:MaxArchiveBytes rather than the server-wide default.</summary>
+    private sealed class RequestSizeLimitMetadata(long limit) : IRequestSizeLimitMetadata
     {
-        public long? MaxRequestBodySize => null;
+        public long? MaxRequestBodySize => limit;
     }
 }

@@ -1,4 +1,3 @@
-using Seismo.Domain.Identity;
 
 namespace Seismo.Grains.Projects;
 

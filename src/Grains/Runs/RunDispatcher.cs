@@ -1,3 +1,4 @@
+using Seismo.Domain.Identity;
 
 namespace Seismo.Grains.Runs;
 

@@ -13,7 +13,7 @@ public interface IProjectGrain : IGrainWithGuidKey
     Task<ProjectInfo?> GetAsync();
 
     /// <summary>Stores the run durably and returns it with its sequence number. Returns only once the run is durable.</summary>
-    Task<RunSummary> AcceptRunAsync(RunSubmission submission);
+    Task<AcceptedRun> AcceptRunAsync(RunSubmission submission);
 
     /// <summary>The API fanned the run out to its test grains.</summary>
     Task MarkDispatchedAsync(long sequence);

@@ -109,5 +109,11 @@ public sealed record RunSummary(
     [property: Id(2)] string Status,
     [property: Id(3)] RunCounts Counts);
 
+/// <summary>A run just stored, with the project's durable watermark to pass on to its test grains.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AcceptedRun(
+    [property: Id(0)] RunSummary Run,
+    [property: Id(1)] long DurableThrough);
+
 /// <summary>Processing state of an observation: pending until every test grain has its results.</summary>
 public enum ObservationState : byte { Pending, Processed, Failed }

@@ -15,13 +15,17 @@ public sealed record TestExecution(
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] string? Message);
 
-/// <summary>What a test grain receives for one run: the result and the run context the scorer needs.</summary>
+/// <summary>
+/// What a test grain receives for one run: the result, the run context the scorer needs, and the project's durable
+/// watermark when it was sent (every run at or below it is already persisted by every test it contains).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TestApplication(
     [property: Id(0)] TestExecution Execution,
     [property: Id(1)] TestResult Result,
     [property: Id(2)] double RunFailureFraction,
-    [property: Id(3)] int RunSize);
+    [property: Id(3)] int RunSize,
+    [property: Id(4)] long DurableThrough);
 
 /// <summary>The live state of a test, as queries see it.</summary>
 [GenerateSerializer, Immutable]

@@ -57,9 +57,9 @@ public sealed class CollectIngestor(
                 var path = archives.Commit(temporaryArchive, project.Id, runGuid);
                 committed = true;
                 var metadata = Metadata(parsed, project, agentId, runGuid, receivedAt, path);
-                var run = await grains.GetGrain<IProjectGrain>(project.Id).AcceptRunAsync(new RunSubmission(metadata, parsed.Results));
-                fanOut.Start(run, parsed.Results);
-                return new CollectOutcome.Accepted(run, admission);
+                var accepted = await grains.GetGrain<IProjectGrain>(project.Id).AcceptRunAsync(new RunSubmission(metadata, parsed.Results));
+                fanOut.Start(accepted, parsed.Results);
+                return new CollectOutcome.Accepted(accepted.Run, admission);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageUnavailableException)
             {

@@ -13,20 +13,21 @@ public sealed class RunFanOut(IGrainFactory grains, ILogger<RunFanOut> logger) :
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private long _next;
 
-    public void Start(RunSummary run, IReadOnlyList<TestResult> results)
+    public void Start(AcceptedRun accepted, IReadOnlyList<TestResult> results)
     {
         var id = Interlocked.Increment(ref _next);
         _inFlight[id] = Task.Run(async () =>
         {
             try
             {
-                await RunDispatcher.DispatchAsync(grains, run, results);
+                var run = accepted.Run;
+                await RunDispatcher.DispatchAsync(grains, run, results, accepted.DurableThrough);
                 await grains.GetGrain<IProjectGrain>(run.Metadata.ProjectId).MarkDispatchedAsync(run.Sequence);
             }
             catch (Exception e)
             {
                 // The project's stale-dispatch timer redispatches it from the run log.
-                logger.LogWarning(e, "Fan-out of run {Run} failed; it will be redispatched", run.Metadata.Id);
+                logger.LogWarning(e, "Fan-out of run {Run} failed; it will be redispatched", accepted.Run.Metadata.Id);
             }
             finally
             {

@@ -60,7 +60,7 @@ public sealed class ProjectGrain(
 
     public Task<ProjectInfo?> GetAsync() => Task.FromResult(state.State.Info);
 
-    public async Task<RunSummary> AcceptRunAsync(RunSubmission submission)
+    public async Task<AcceptedRun> AcceptRunAsync(RunSubmission submission)
     {
         if (state.State.Info is null) throw new InvalidOperationException($"project {this.GetPrimaryKey()} does not exist");
         var results = submission.Results;
@@ -75,7 +75,7 @@ public sealed class ProjectGrain(
         state.State.Fold(run, results);
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
-        return run;
+        return new AcceptedRun(run, state.State.DurableThrough);
     }
 
     public Task MarkDispatchedAsync(long sequence)
@@ -152,7 +152,7 @@ public sealed class ProjectGrain(
         {
             try
             {
-                await RunDispatcher.DispatchAsync(GrainFactory, run.Summary, run.Results);
+                await RunDispatcher.DispatchAsync(GrainFactory, run.Summary, run.Results, state.State.DurableThrough);
                 _pending.MarkDispatched(run.Summary.Sequence);
             }
             catch (Exception e)

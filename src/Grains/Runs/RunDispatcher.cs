@@ -8,7 +8,7 @@ namespace Seismo.Grains.Runs;
 /// </summary>
 public static class RunDispatcher
 {
-    public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results)
+    public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results, long durableThrough)
     {
         if (results.Count == 0) return Task.CompletedTask;
         var meta = run.Metadata;
@@ -22,7 +22,7 @@ public static class RunDispatcher
             var execution = new TestExecution(run.Sequence, meta.RunGuid, meta.Id, i, result.Status, result.DurationMs,
                 result.Attempts, meta.Ci.Branch, meta.Ci.CommitSha, meta.CreatedAt, result.Message);
             calls[i] = grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(meta.ProjectId, hash))
-                .ApplyAsync(new TestApplication(execution, result, failureFraction, ran));
+                .ApplyAsync(new TestApplication(execution, result, failureFraction, ran, durableThrough));
         }
         return Task.WhenAll(calls);
     }

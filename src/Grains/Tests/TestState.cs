@@ -1,9 +1,11 @@
 namespace Seismo.Grains.Tests;
 
 /// <summary>
-/// A test's persisted state. <see cref="Ring"/> holds the most recent executions ordered by run sequence;
-/// <see cref="Horizon"/> is the newest sequence that has left the ring. Together they make replay idempotent:
-/// a run at or below the horizon, or already in the ring, has been applied.
+/// A test's persisted state. <see cref="Ring"/> holds the most recent executions ordered by run sequence.
+/// Replay is idempotent without depending on arrival order: <see cref="KnownDurable"/> is the project's durable
+/// watermark as last told (every run at or below it that contains this test is already in this state), and
+/// <see cref="AppliedAbove"/> lists the runs above it applied here. Both are exact, so a run arriving late by any
+/// amount is still applied once.
 /// </summary>
 [GenerateSerializer]
 public sealed class TestState
@@ -22,18 +24,25 @@ public sealed class TestState
     [Id(9)] public long Flaky { get; set; }
     [Id(10)] public long Errors { get; set; }
     [Id(11)] public List<TestExecution> Ring { get; set; } = [];
-    [Id(12)] public long Horizon { get; set; }
+    [Id(12)] public long KnownDurable { get; set; }
     [Id(13)] public bool IsQuarantined { get; set; }
+    [Id(14)] public List<long> AppliedAbove { get; set; } = [];
 
     // The flakiness scorer's state joins here: it is folded in Apply, in sequence order, like the counts.
 
-    public bool HasApplied(long sequence) => sequence <= Horizon || Ring.Exists(e => e.Sequence == sequence);
+    public bool HasApplied(long sequence) => sequence <= KnownDurable || AppliedAbove.Contains(sequence);
 
     /// <summary>Applies one run's result. Returns false when that run was already applied.</summary>
     public bool Apply(TestApplication application)
     {
         var execution = application.Execution;
+        if (application.DurableThrough > KnownDurable)
+        {
+            KnownDurable = application.DurableThrough;
+            AppliedAbove.RemoveAll(s => s <= KnownDurable);
+        }
         if (HasApplied(execution.Sequence)) return false;
+        AppliedAbove.Add(execution.Sequence);
         var result = application.Result;
         if (Key.Length == 0) Key = result.Key;
         Title = result.Title;
@@ -53,11 +62,7 @@ public sealed class TestState
         var at = Ring.Count;
         while (at > 0 && Ring[at - 1].Sequence > execution.Sequence) at--;
         Ring.Insert(at, execution);
-        if (Ring.Count > RingCapacity)
-        {
-            Horizon = Math.Max(Horizon, Ring[0].Sequence);
-            Ring.RemoveAt(0);
-        }
+        if (Ring.Count > RingCapacity) Ring.RemoveAt(0);
         return true;
     }
 }

@@ -28,9 +28,9 @@ public class StatePureTests
         if (first != TestStatus.Skipped && second != TestStatus.Skipped) Assert.Equal(2, only.Attempts);
     }
 
-    private static TestApplication Run(long sequence, TestStatus status) =>
+    private static TestApplication Run(long sequence, TestStatus status, long durableThrough = 0) =>
         new(new TestExecution(sequence, Guid.NewGuid(), $"run{sequence}", 0, status, 5, 1, "main", "abc", DateTimeOffset.UnixEpoch.AddMinutes(sequence), null),
-            Result(status), 0, 1);
+            Result(status), 0, 1, durableThrough);
 
     [Fact]
     public void A_test_applies_each_run_once_in_sequence_order_even_when_runs_arrive_late()
@@ -51,6 +51,27 @@ public class StatePureTests
         Assert.True(state.HasApplied(3));
         Assert.False(state.Apply(Run(3, TestStatus.Failed)));
         Assert.Equal(TestState.RingCapacity + 10, state.TotalRuns);
+    }
+
+    [Fact]
+    public void A_run_arriving_after_many_later_ones_is_still_applied_once()
+    {
+        var state = new TestState();
+        for (var s = 2; s <= 100; s++) state.Apply(Run(s, TestStatus.Passed));
+        Assert.True(state.Apply(Run(1, TestStatus.Failed)));
+        Assert.False(state.Apply(Run(1, TestStatus.Failed)));
+        Assert.Equal((100, 1), (state.TotalRuns, state.Failed));
+    }
+
+    [Fact]
+    public void The_project_watermark_prunes_the_applied_set_and_still_answers_for_old_runs()
+    {
+        var state = new TestState();
+        for (var s = 1; s <= 10; s++) state.Apply(Run(s, TestStatus.Passed, durableThrough: s - 1));
+        state.Apply(Run(11, TestStatus.Passed, durableThrough: 8));
+        Assert.Equal([10, 11], state.AppliedAbove);
+        Assert.False(state.Apply(Run(4, TestStatus.Passed, durableThrough: 8)));
+        Assert.Equal(11, state.TotalRuns);
     }
 
     [Fact]

@@ -57,15 +57,31 @@ public sealed class CrashConvergenceTests
         var lost = acknowledged.Where(id => !expected.RunIds.Contains(id)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged observations are missing, e.g. {lost.FirstOrDefault()}; {expected.RunIds.Count} runs stored");
         Assert.Equal(Tests, expected.Tests.Count);
+        // Runs that were stored but never acknowledged (the crash cut the answer) are replayed too.
+        foreach (var id in expected.RunIds) Assert.Equal("processed", (await client.WaitProcessedAsync(id, 60)).GetProperty("status").GetString());
+
         foreach (var (testId, replay) in expected.Tests)
         {
-            var live = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}");
+            // Results reach test grains as one-way messages after "processed": allow them a moment to land.
+            var live = await EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}"),
+                t => t.GetProperty("totalRuns").GetInt64() == replay.Count);
             Assert.Equal(replay.Count, live.GetProperty("totalRuns").GetInt64());
             Assert.Equal(replay.Count(s => s == "passed"), live.GetProperty("passedRuns").GetInt64());
             Assert.Equal(replay.Count(s => s == "failed"), live.GetProperty("failedRuns").GetInt64());
             var history = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}/history");
             var expectedHistory = replay.AsEnumerable().Reverse().Take(20).ToList();
             Assert.Equal(expectedHistory, history.GetProperty("data").EnumerateArray().Select(h => h.GetProperty("status").GetString()!).ToList());
+        }
+    }
+
+    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline) return value;
+            await Task.Delay(50);
         }
     }
 

@@ -50,7 +50,10 @@ public sealed class SeismoProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        // Seismo's own log goes to <dataDir>/seismo-<pid>.log for diagnosing a failed test.
+        Directory.CreateDirectory(dataDir);
+        var log = new StreamWriter(Path.Combine(dataDir, $"seismo-{process.Id}.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[seismo] " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -98,15 +98,13 @@ public static class FlakinessScorer
     {
         if (s.StreakLength == 0)
         {
-            s.StreakBranch = branch;
-            s.StreakAge = 0;
             s.StreakEvidence = 0;
-            s.Flags &= unchecked((byte)~(StateFlags.StreakOnSeveralBranches | StateFlags.RegressionFlagged));
+            s.Flags &= unchecked((byte)~StateFlags.RegressionFlagged);
         }
-        else if (branch != s.StreakBranch)
-        {
-            s.Flags |= StateFlags.StreakOnSeveralBranches;
-        }
+        // Follow the latest failure: a breaking change spreads to other branches as they take new commits,
+        // while branches still on older commits keep passing.
+        s.StreakBranch = branch;
+        s.StreakAge = 0;
         s.StreakLength++;
         // Bernoulli CUSUM: each hard failure adds ln(p1/p0), p0 being the test's own in-control estimate,
         // so a known-flaky test needs a longer streak than a stable one before it counts as regressed.
@@ -116,22 +114,20 @@ public static class FlakinessScorer
     }
 
     /// <summary>
-    /// A pass ends the streak if it is on the streak's branch (or the streak spans branches, or has waited too long).
+    /// A pass ends the streak if it is on the branch of the latest failure (or the streak has waited too long).
     /// Failures of a streak that never tripped the CUSUM were isolated after all and now feed the estimate;
     /// a regression's failures are dropped. The CUSUM restarts from zero: a pass after a regression means a fix.
     /// </summary>
     private static void ResolveStreak(ref FlakinessState s, ulong branch, ScorerSettings settings)
     {
         if (s.StreakLength == 0) return;
-        var ends = branch == s.StreakBranch
-            || (s.Flags & StateFlags.StreakOnSeveralBranches) != 0
-            || ++s.StreakAge > settings.HoldLimit;
+        var ends = branch == s.StreakBranch || ++s.StreakAge > settings.HoldLimit;
         if (!ends) return;
         if ((s.Flags & StateFlags.RegressionFlagged) == 0) CountResult(ref s, failed: true, s.StreakLength, settings);
         s.StreakLength = 0;
         s.StreakAge = 0;
         s.StreakEvidence = 0;
-        s.Flags &= unchecked((byte)~(StateFlags.StreakOnSeveralBranches | StateFlags.RegressionFlagged));
+        s.Flags &= unchecked((byte)~StateFlags.RegressionFlagged);
     }
 
     /// <summary>Feeds <paramref name="count"/> identical results to the decayed estimate and the flip counter.</summary>

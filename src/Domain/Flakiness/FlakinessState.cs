@@ -16,13 +16,13 @@ public struct FlakinessState
     /// <summary>CUSUM log-likelihood ratio of the current hard-failure streak.</summary>
     public double StreakEvidence;
 
-    /// <summary>Branch of the first failure in the streak; passes on other branches do not end it.</summary>
+    /// <summary>Branch of the streak's latest failure; passes on other branches do not end the streak.</summary>
     public ulong StreakBranch;
 
     /// <summary>Hard failures in the current streak; they are held out of the estimate until it resolves.</summary>
     public int StreakLength;
 
-    /// <summary>Passes on other branches seen while the streak was held.</summary>
+    /// <summary>Passes on other branches since the streak's latest failure.</summary>
     public int StreakAge;
 
     /// <summary>The two most recent commits with <see cref="CommitBits"/> each, to spot same-commit flips.</summary>
@@ -55,7 +55,6 @@ public struct FlakinessState
 
 internal static class StateFlags
 {
-    public const byte StreakOnSeveralBranches = 1;
     public const byte RegressionFlagged = 2;
     public const byte HasCountedResult = 4;
     public const byte LastCountedFailed = 8;

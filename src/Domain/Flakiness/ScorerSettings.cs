@@ -47,7 +47,7 @@ public sealed record ScorerSettings
     /// A held failure waits for the next run on its branch; after this many results on other branches
     /// it is resolved anyway (the branch may be gone).
     /// </summary>
-    public int HoldLimit { get; init; } = 25;
+    public int HoldLimit { get; init; } = 50;
 
     /// <summary>Results during which a pass on retry or a same-commit flip keeps the test SUSPECTED.</summary>
     public int SuspicionWindow { get; init; } = 100;

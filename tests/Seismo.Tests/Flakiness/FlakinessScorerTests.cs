@@ -87,6 +87,25 @@ public class FlakinessScorerTests
     }
 
     [Fact]
+    public void A_regression_spreading_across_branches_is_not_hidden_by_branches_still_on_older_commits()
+    {
+        var seq = new ScorerSequence().Runs(new string('P', 20));
+        seq.Runs("F", Main).Runs("P", Feature + 1).Runs("F", Feature);
+        Assert.Equal(FlakinessLabel.Regression, seq.Label);
+        Assert.Equal(0, seq.State.Failures);
+    }
+
+    [Fact]
+    public void A_held_failure_is_counted_once_its_branch_has_not_run_for_too_long()
+    {
+        var seq = new ScorerSequence().Runs(new string('P', 20)).Runs("F", Feature);
+        seq.Runs(new string('P', seq.Settings.HoldLimit), Main);
+        Assert.Equal(0, seq.State.Failures);
+        seq.Runs("P", Main);
+        Assert.True(seq.State.Failures > 0.5);
+    }
+
+    [Fact]
     public void A_test_failing_every_run_becomes_broken()
     {
         var seq = new ScorerSequence().Runs("PP" + new string('F', 19));

@@ -4,11 +4,13 @@ using Seismo.Bench;
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "accuracy" => AccuracyBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Seismo.Bench -- ingest [--archives N] [--tests N] [--concurrency N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy [--tests N] [--runs N] [--seed N]");
     return 2;
 }

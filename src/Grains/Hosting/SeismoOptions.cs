@@ -21,8 +21,11 @@ public sealed class SeismoOptions
 
     public Dictionary<string, TierLimits> Tiers { get; set; } = TierLimits.Defaults();
 
-    /// <summary>How often dirty grain state is written behind.</summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often dirty grain state is written behind. Longer means fewer writes (each is a SQLite transaction) and
+    /// more runs to replay after a crash; the run log keeps every acknowledged run either way.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a store command waits for a busy database before the request answers 503.</summary>
     public int StoreTimeoutSeconds { get; set; } = 30;

@@ -52,7 +52,7 @@ public sealed class TestGrain(
     {
         var s = state.State;
         if (s.TotalRuns == 0) return Task.FromResult<TestView?>(null);
-        var history = Enumerable.Reverse(s.Ring).Take(20).ToArray();
+        var history = Enumerable.Reverse(s.Ring).ToArray();
         return Task.FromResult<TestView?>(new TestView(PublicIds.TestId(_projectId, _hash), _projectId, s.Key, s.Title, s.FullTitle,
             s.FilePath, s.Line, s.TotalRuns, s.Passed, s.Failed + s.Errors, s.Skipped, s.Flaky, s.IsQuarantined, history.FirstOrDefault(), history));
     }

@@ -10,7 +10,7 @@ namespace Seismo.Grains.Tests;
 [GenerateSerializer]
 public sealed class TestState
 {
-    public const int RingCapacity = 32;
+    public const int RingCapacity = 20;
 
     [Id(0)] public string Key { get; set; } = "";
     [Id(1)] public string Title { get; set; } = "";

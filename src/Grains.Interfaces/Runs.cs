@@ -6,6 +6,8 @@ public enum TestStatus : byte { Passed = 0, Failed = 1, Skipped = 2, Error = 3, 
 /// <summary>
 /// One execution of one test, already parsed and keyed by the API: the compact unit grains receive.
 /// <see cref="KeyHash"/> is computed once, at parse time, and routes the result to its test grain.
+/// <see cref="PreviousSequence"/> is set by the project when it stores the run: the sequence of the previous run that
+/// reported this test (0 for its first), so the test grain can apply its runs strictly in order.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TestResult(
@@ -21,7 +23,8 @@ public sealed record TestResult(
     [property: Id(9)] string? Message,
     [property: Id(10)] string? ErrorType,
     [property: Id(11)] string? Stack,
-    [property: Id(12)] string KeyHash);
+    [property: Id(12)] string KeyHash,
+    [property: Id(13)] long PreviousSequence = 0);
 
 /// <summary>CI context derived from a run's environment or given by the reporter.</summary>
 [GenerateSerializer, Immutable]
@@ -109,11 +112,11 @@ public sealed record RunSummary(
     [property: Id(2)] string Status,
     [property: Id(3)] RunCounts Counts);
 
-/// <summary>A run just stored, with the project's durable watermark to pass on to its test grains.</summary>
+/// <summary>A run just stored, as stored: its results linked to the previous runs of their tests.</summary>
 [GenerateSerializer, Immutable]
 public sealed record AcceptedRun(
     [property: Id(0)] RunSummary Run,
-    [property: Id(1)] long DurableThrough);
+    [property: Id(1)] TestResult[] Results);
 
 /// <summary>Processing state of an observation: pending until every test grain has its results.</summary>
 public enum ObservationState : byte { Pending, Processed, Failed }

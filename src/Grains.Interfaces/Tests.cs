@@ -15,17 +15,13 @@ public sealed record TestExecution(
     [property: Id(9)] DateTimeOffset CreatedAt,
     [property: Id(10)] string? Message);
 
-/// <summary>
-/// What a test grain receives for one run: the result, the run context the scorer needs, and the project's durable
-/// watermark when it was sent (every run at or below it is already persisted by every test it contains).
-/// </summary>
+/// <summary>What a test grain receives for one run: the result and the run context the scorer needs.</summary>
 [GenerateSerializer, Immutable]
 public sealed record TestApplication(
     [property: Id(0)] TestExecution Execution,
     [property: Id(1)] TestResult Result,
     [property: Id(2)] double RunFailureFraction,
-    [property: Id(3)] int RunSize,
-    [property: Id(4)] long DurableThrough);
+    [property: Id(3)] int RunSize);
 
 /// <summary>The live state of a test, as queries see it.</summary>
 [GenerateSerializer, Immutable]
@@ -44,7 +40,18 @@ public sealed record TestView(
     [property: Id(11)] long Flaky,
     [property: Id(12)] bool IsQuarantined,
     [property: Id(13)] TestExecution? Latest,
-    [property: Id(14)] TestExecution[] History);
+    [property: Id(14)] TestExecution[] History,
+    [property: Id(15)] FlakinessView Flakiness);
+
+/// <summary>The flakiness scorer's view of a test: score 0..1, confidence that p exceeds 1%, label and its reason.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FlakinessView(
+    [property: Id(0)] double Score,
+    [property: Id(1)] double Confidence,
+    [property: Id(2)] string Label,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] int FlakyRuns,
+    [property: Id(5)] DateTimeOffset? LastFlakyAt);
 
 /// <summary>A row of a project's test catalogue: enough to list, filter and search without touching test grains.</summary>
 [GenerateSerializer]

@@ -62,7 +62,8 @@ public sealed record TestCatalogItemDto(
 public sealed record TestDetailDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Key, string Title, string? FullTitle, string? FilePath, int? LineNumber,
     string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, long TotalRuns, long PassedRuns,
-    long FailedRuns, long SkippedRuns, long FlakyRuns, bool IsQuarantined, DateTimeOffset CreatedAt);
+    long FailedRuns, long SkippedRuns, long FlakyRuns, bool IsQuarantined, double? FlakinessScore, string? Label, string? LabelReason,
+    DateTimeOffset? LastFlakyAt, DateTimeOffset CreatedAt);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record HistoryItemDto(string RunId, string ResultId, string Status, double Duration, string? Branch, string? CommitSha, DateTimeOffset CreatedAt);

@@ -117,7 +117,8 @@ public static class TestsApi
         PublicIds.ResultId(run.Metadata.RunGuid, index), Mapping.TestIdOf(run.Metadata.ProjectId, r), run.Metadata.Id, run.Metadata.ProjectId,
         r.Key, r.Title, r.FullTitle, r.FilePath, r.Line, Mapping.StatusName(r.Status), r.DurationMs, Math.Max(0, r.Attempts - 1), r.Attempts,
         r.Status == TestStatus.Flaky, Mapping.ErrorOf(r), test?.TotalRuns ?? 0, test?.Passed ?? 0, test?.Failed ?? 0, test?.Skipped ?? 0,
-        test?.Flaky ?? 0, test?.IsQuarantined ?? false, run.Metadata.CreatedAt);
+        test?.Flaky ?? 0, test?.IsQuarantined ?? false, test is null ? null : Math.Round(test.Flakiness.Score, 4), test?.Flakiness.Label,
+        test?.Flakiness.Reason, test?.Flakiness.LastFlakyAt, run.Metadata.CreatedAt);
 
     private static bool Matches(TestResult r, string search) =>
         r.Key.Contains(search, StringComparison.OrdinalIgnoreCase) || (r.FilePath?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false);

@@ -13,7 +13,7 @@ public sealed class RunFanOut(IGrainFactory grains, ILogger<RunFanOut> logger) :
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private long _next;
 
-    public void Start(AcceptedRun accepted, IReadOnlyList<TestResult> results)
+    public void Start(AcceptedRun accepted)
     {
         var id = Interlocked.Increment(ref _next);
         _inFlight[id] = Task.Run(async () =>
@@ -21,7 +21,7 @@ public sealed class RunFanOut(IGrainFactory grains, ILogger<RunFanOut> logger) :
             try
             {
                 var run = accepted.Run;
-                await RunDispatcher.DispatchAsync(grains, run, results, accepted.DurableThrough);
+                await RunDispatcher.DispatchAsync(grains, run, accepted.Results);
                 await grains.GetGrain<IProjectGrain>(run.Metadata.ProjectId).MarkDispatchedAsync(run.Sequence);
             }
             catch (Exception e)

@@ -63,7 +63,7 @@ public sealed class ProjectGrain(
     public async Task<AcceptedRun> AcceptRunAsync(RunSubmission submission)
     {
         if (state.State.Info is null) throw new InvalidOperationException($"project {this.GetPrimaryKey()} does not exist");
-        var results = submission.Results;
+        var results = LinkToPreviousRuns(submission.Results);
         var counts = RunCounts.Of(results);
         var run = new RunSummary(submission.Metadata, _lastSequence + 1, RunStatusOf(submission.Metadata, counts), counts);
         var newTests = NewCatalogEntries(results, submission.Metadata.CreatedAt);
@@ -75,7 +75,19 @@ public sealed class ProjectGrain(
         state.State.Fold(run, results);
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
-        return new AcceptedRun(run, state.State.DurableThrough);
+        return new AcceptedRun(run, results);
+    }
+
+    // Runs are folded in sequence order, so each test's last sequence is its previous run when this one is stored.
+    private TestResult[] LinkToPreviousRuns(TestResult[] results)
+    {
+        var linked = new TestResult[results.Length];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var previous = state.State.Tests.TryGetValue(results[i].KeyHash, out var live) ? live.LastSequence : 0;
+            linked[i] = previous == results[i].PreviousSequence ? results[i] : results[i] with { PreviousSequence = previous };
+        }
+        return linked;
     }
 
     public Task MarkDispatchedAsync(long sequence)
@@ -152,7 +164,7 @@ public sealed class ProjectGrain(
         {
             try
             {
-                await RunDispatcher.DispatchAsync(GrainFactory, run.Summary, run.Results, state.State.DurableThrough);
+                await RunDispatcher.DispatchAsync(GrainFactory, run.Summary, run.Results);
                 _pending.MarkDispatched(run.Summary.Sequence);
             }
             catch (Exception e)

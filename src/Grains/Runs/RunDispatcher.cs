@@ -8,22 +8,27 @@ namespace Seismo.Grains.Runs;
 /// </summary>
 public static class RunDispatcher
 {
-    public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results, long durableThrough)
+    public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results)
     {
         if (results.Count == 0) return Task.CompletedTask;
-        var meta = run.Metadata;
-        var ran = run.Counts.Total - run.Counts.Skipped;
-        var failureFraction = ran == 0 ? 0 : (double)(run.Counts.Failed + run.Counts.Errors) / ran;
         var calls = new Task[results.Count];
         for (var i = 0; i < results.Count; i++)
         {
-            var result = results[i];
-            var hash = result.KeyHash;
-            var execution = new TestExecution(run.Sequence, meta.RunGuid, meta.Id, i, result.Status, result.DurationMs,
-                result.Attempts, meta.Ci.Branch, meta.Ci.CommitSha, meta.CreatedAt, result.Message);
-            calls[i] = grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(meta.ProjectId, hash))
-                .ApplyAsync(new TestApplication(execution, result, failureFraction, ran, durableThrough));
+            calls[i] = grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(run.Metadata.ProjectId, results[i].KeyHash))
+                .ApplyAsync(Application(run, results[i], i));
         }
         return Task.WhenAll(calls);
+    }
+
+    /// <summary>What the test grain of <paramref name="result"/> receives for this run.</summary>
+    public static TestApplication Application(RunSummary run, TestResult result, int index)
+    {
+        var meta = run.Metadata;
+        var ran = run.Counts.Total - run.Counts.Skipped;
+        // Flaky results failed an attempt too: an outage that retries hide still trips the scorer's infrastructure gate.
+        var failureFraction = ran == 0 ? 0 : (double)(run.Counts.Failed + run.Counts.Errors + run.Counts.Flaky) / ran;
+        var execution = new TestExecution(run.Sequence, meta.RunGuid, meta.Id, index, result.Status, result.DurationMs,
+            result.Attempts, meta.Ci.Branch, meta.Ci.CommitSha, meta.CreatedAt, result.Message);
+        return new TestApplication(execution, result, failureFraction, ran);
     }
 }

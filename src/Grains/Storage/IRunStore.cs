@@ -22,6 +22,9 @@ public interface IRunStore
     /// <summary>Newest first; uses the (project, status|branch, sequence) indexes.</summary>
     Task<IReadOnlyList<RunSummary>> ListAsync(Guid projectId, string? status, string? branch, int limit, int offset, CancellationToken ct = default);
 
+    /// <summary>One run by its place in the project's sequence, with its results.</summary>
+    Task<StoredRun?> GetBySequenceAsync(Guid projectId, long sequence, CancellationToken ct = default);
+
     /// <summary>Runs after a sequence number, oldest first: the replay source after a crash.</summary>
     IAsyncEnumerable<StoredRun> ReadAfterAsync(Guid projectId, long afterSequence, CancellationToken ct = default);
 

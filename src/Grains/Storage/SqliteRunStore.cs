@@ -126,6 +126,17 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
         return await reader.ReadAsync(ct) ? ReadRun(reader) : null;
     }
 
+    public Task<StoredRun?> GetBySequenceAsync(Guid projectId, long sequence, CancellationToken ct = default) => Task.Run(async () =>
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT Summary, Results FROM SeismoRuns WHERE ProjectId = $project AND Seq = $seq";
+        query.Parameters.AddWithValue("$project", projectId.ToString("N"));
+        query.Parameters.AddWithValue("$seq", sequence);
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadRun(reader) : null;
+    }, ct);
+
     public Task<RunSummary?> GetSummaryAsync(Guid runGuid, CancellationToken ct = default) => Task.Run(async () =>
     {
         await using var connection = await OpenAsync(ct);

@@ -1,18 +1,29 @@
 using Microsoft.Extensions.Options;
+using Seismo.Domain.Flakiness;
 using Seismo.Domain.Identity;
 using Seismo.Grains.Hosting;
+using Seismo.Grains.Runs;
+using Seismo.Grains.Storage;
 
 namespace Seismo.Grains.Tests;
 
 /// <summary>
-/// One test's live state. Writes are behind: a timer persists dirty state, then tells the project which runs
-/// are now durable here, so a crash replays only what was not yet written.
+/// One test's live state. Runs are applied in sequence order; one that arrives before its predecessor waits here
+/// (in memory: it is in the run log) and, if the predecessor never comes, is fetched from the run log. Writes are
+/// behind: a timer persists dirty state, then tells the project which runs are now durable here, so a crash replays
+/// only what was not yet written.
 /// </summary>
 public sealed class TestGrain(
     [PersistentState("test", "Default")] IPersistentState<TestState> state,
-    IOptions<SeismoOptions> options) : Grain, ITestGrain
+    IRunStore runs,
+    IOptions<SeismoOptions> options,
+    TimeProvider clock) : Grain, ITestGrain
 {
+    private static readonly TimeSpan FetchMissingAfter = TimeSpan.FromSeconds(30);
+
     private readonly List<long> _unflushed = [];
+    private readonly SortedDictionary<long, TestApplication> _waiting = [];
+    private DateTimeOffset _waitingSince;
     private Guid _projectId;
     private string _hash = "";
 
@@ -25,7 +36,7 @@ public sealed class TestGrain(
         // Spread the flushes of many test grains over the interval instead of writing them all at once.
         var period = options.Value.FlushInterval;
         var due = TimeSpan.FromMilliseconds(Random.Shared.Next(1, (int)Math.Max(2, period.TotalMilliseconds)));
-        this.RegisterGrainTimer(ct => FlushCoreAsync(ct), new GrainTimerCreationOptions(due, period));
+        this.RegisterGrainTimer(ct => TickAsync(ct), new GrainTimerCreationOptions(due, period));
         return Task.CompletedTask;
     }
 
@@ -35,16 +46,7 @@ public sealed class TestGrain(
 
     public Task ApplyAsync(TestApplication application)
     {
-        var sequence = application.Execution.Sequence;
-        if (state.State.Apply(application) || _unflushed.Count > 0)
-        {
-            _unflushed.Add(sequence);
-        }
-        else
-        {
-            // Replayed and already durable here: the project may count it at once.
-            Project.TestsFlushedAsync([sequence]);
-        }
+        Offer(application);
         return Task.CompletedTask;
     }
 
@@ -53,13 +55,77 @@ public sealed class TestGrain(
         var s = state.State;
         if (s.TotalRuns == 0) return Task.FromResult<TestView?>(null);
         var history = Enumerable.Reverse(s.Ring).ToArray();
+        var f = s.Flakiness;
         return Task.FromResult<TestView?>(new TestView(PublicIds.TestId(_projectId, _hash), _projectId, s.Key, s.Title, s.FullTitle,
-            s.FilePath, s.Line, s.TotalRuns, s.Passed, s.Failed + s.Errors, s.Skipped, s.Flaky, s.IsQuarantined, history.FirstOrDefault(), history));
+            s.FilePath, s.Line, s.TotalRuns, s.Passed, s.Failed + s.Errors, s.Skipped, s.Flaky, s.IsQuarantined, history.FirstOrDefault(), history,
+            new FlakinessView(FlakinessScorer.Score(f, ScorerSettings.Default), FlakinessScorer.Confidence(f, ScorerSettings.Default),
+                f.Label.ToString().ToUpperInvariant(), f.Reason.ToString(), f.FlakyRuns, s.LastFlakyAt)));
     }
 
     public Task FlushAsync() => FlushCoreAsync(CancellationToken.None);
 
     private IProjectGrain Project => GrainFactory.GetGrain<IProjectGrain>(_projectId);
+
+    private void Offer(TestApplication application)
+    {
+        var sequence = application.Execution.Sequence;
+        switch (state.State.Offer(application))
+        {
+            case ApplyOutcome.Applied:
+                _unflushed.Add(sequence);
+                DrainWaiting();
+                break;
+            case ApplyOutcome.WaitingForPrevious:
+                if (_waiting.Count == 0) _waitingSince = clock.GetUtcNow();
+                _waiting.TryAdd(sequence, application);
+                break;
+            case ApplyOutcome.Duplicate when _unflushed.Count > 0:
+                _unflushed.Add(sequence);
+                break;
+            case ApplyOutcome.Duplicate:
+                // Replayed and already durable here: the project may count it at once.
+                Project.TestsFlushedAsync([sequence]);
+                break;
+        }
+    }
+
+    private void DrainWaiting()
+    {
+        while (_waiting.Count > 0)
+        {
+            var (sequence, next) = _waiting.First();
+            if (next.Result.PreviousSequence > state.State.LastApplied) return;
+            _waiting.Remove(sequence);
+            Offer(next);
+        }
+    }
+
+    private async Task TickAsync(CancellationToken ct)
+    {
+        if (_waiting.Count > 0 && clock.GetUtcNow() - _waitingSince > FetchMissingAfter) await FetchMissingAsync(ct);
+        await FlushCoreAsync(ct);
+    }
+
+    // The message with the previous run was lost (a node failed mid fan-out): read that run from the run log.
+    private async Task FetchMissingAsync(CancellationToken ct)
+    {
+        while (_waiting.Count > 0)
+        {
+            var missing = _waiting.First().Value.Result.PreviousSequence;
+            var run = await runs.GetBySequenceAsync(_projectId, missing, ct);
+            var index = run is null ? -1 : run.Results.ToList().FindIndex(r => r.KeyHash == _hash);
+            if (run is null || index < 0)
+            {
+                // The predecessor is not in the log (never stored): nothing to wait for.
+                var stranded = _waiting.First();
+                _waiting.Remove(stranded.Key);
+                state.State.LastApplied = Math.Max(state.State.LastApplied, stranded.Value.Result.PreviousSequence);
+                Offer(stranded.Value);
+                continue;
+            }
+            Offer(RunDispatcher.Application(run.Summary, run.Results[index], index));
+        }
+    }
 
     private async Task FlushCoreAsync(CancellationToken ct, bool notifyProject = true)
     {

@@ -1,11 +1,17 @@
+using System.IO.Hashing;
+using System.Text;
+using Seismo.Domain.Flakiness;
+
 namespace Seismo.Grains.Tests;
 
+/// <summary>The outcome of offering a run's result to a test.</summary>
+public enum ApplyOutcome { Applied, Duplicate, WaitingForPrevious }
+
 /// <summary>
-/// A test's persisted state. <see cref="Ring"/> holds the most recent executions ordered by run sequence.
-/// Replay is idempotent without depending on arrival order: <see cref="KnownDurable"/> is the project's durable
-/// watermark as last told (every run at or below it that contains this test is already in this state), and
-/// <see cref="AppliedAbove"/> lists the runs above it applied here. Both are exact, so a run arriving late by any
-/// amount is still applied once.
+/// A test's persisted state. Runs are applied strictly in sequence order: each result names the previous run that
+/// reported this test, and a result whose predecessor has not been applied yet waits. That makes replay exact
+/// (a run at or below <see cref="LastApplied"/> is already in this state) and gives the flakiness scorer, which is
+/// order-sensitive, the same input live as in a from-scratch replay. <see cref="Ring"/> is the recent history.
 /// </summary>
 [GenerateSerializer]
 public sealed class TestState
@@ -24,25 +30,23 @@ public sealed class TestState
     [Id(9)] public long Flaky { get; set; }
     [Id(10)] public long Errors { get; set; }
     [Id(11)] public List<TestExecution> Ring { get; set; } = [];
-    [Id(12)] public long KnownDurable { get; set; }
+    [Id(12)] public long LastApplied { get; set; }
     [Id(13)] public bool IsQuarantined { get; set; }
-    [Id(14)] public List<long> AppliedAbove { get; set; } = [];
+    [Id(14)] public FlakinessState Flakiness;
+    [Id(15)] public DateTimeOffset? LastFlakyAt { get; set; }
 
-    // The flakiness scorer's state joins here: it is folded in Apply, in sequence order, like the counts.
+    public ApplyOutcome Offer(TestApplication application)
+    {
+        var sequence = application.Execution.Sequence;
+        if (sequence <= LastApplied) return ApplyOutcome.Duplicate;
+        if (application.Result.PreviousSequence > LastApplied) return ApplyOutcome.WaitingForPrevious;
+        Apply(application);
+        return ApplyOutcome.Applied;
+    }
 
-    public bool HasApplied(long sequence) => sequence <= KnownDurable || AppliedAbove.Contains(sequence);
-
-    /// <summary>Applies one run's result. Returns false when that run was already applied.</summary>
-    public bool Apply(TestApplication application)
+    private void Apply(TestApplication application)
     {
         var execution = application.Execution;
-        if (application.DurableThrough > KnownDurable)
-        {
-            KnownDurable = application.DurableThrough;
-            AppliedAbove.RemoveAll(s => s <= KnownDurable);
-        }
-        if (HasApplied(execution.Sequence)) return false;
-        AppliedAbove.Add(execution.Sequence);
         var result = application.Result;
         if (Key.Length == 0) Key = result.Key;
         Title = result.Title;
@@ -58,11 +62,28 @@ public sealed class TestState
             case TestStatus.Flaky: Flaky++; break;
             case TestStatus.Error: Errors++; break;
         }
-        // Runs almost always arrive in order; a late one is slotted into place.
-        var at = Ring.Count;
-        while (at > 0 && Ring[at - 1].Sequence > execution.Sequence) at--;
-        Ring.Insert(at, execution);
+        Score(application);
+        Ring.Add(execution);
         if (Ring.Count > RingCapacity) Ring.RemoveAt(0);
-        return true;
+        LastApplied = execution.Sequence;
     }
+
+    private void Score(TestApplication application)
+    {
+        var execution = application.Execution;
+        var input = new ScorerInput(KindOf(execution.Status), execution.Attempts, Hash(execution.CommitSha), Hash(execution.Branch),
+            application.RunFailureFraction, application.RunSize);
+        if (FlakinessScorer.IsFlakyEvidence(input, Flakiness, ScorerSettings.Default)) LastFlakyAt = execution.CreatedAt;
+        FlakinessScorer.Update(ref Flakiness, input, ScorerSettings.Default);
+    }
+
+    private static ResultKind KindOf(TestStatus status) => status switch
+    {
+        TestStatus.Passed => ResultKind.Passed,
+        TestStatus.Flaky => ResultKind.PassedOnRetry,
+        TestStatus.Skipped => ResultKind.Skipped,
+        _ => ResultKind.Failed,
+    };
+
+    private static ulong Hash(string? text) => string.IsNullOrEmpty(text) ? 0 : XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
 }

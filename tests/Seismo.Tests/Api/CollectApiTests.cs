@@ -71,6 +71,13 @@ public sealed class CollectApiTests(SeismoFixture fixture) : IClassFixture<Seism
         Assert.Equal(byTest.GetProperty("id").GetString(), byResult.GetProperty("id").GetString());
         Assert.Equal(testId, byResult.GetProperty("testId").GetString());
 
+        Assert.Equal("STABLE", byTest.GetProperty("label").GetString());
+        var flakyResult = (await agent.GetFromJsonAsync<JsonElement>($"/api/tests?runId={observationId}&status=flaky")).GetProperty("data")[0];
+        var flaky = await agent.GetFromJsonAsync<JsonElement>($"/api/tests/{flakyResult.GetProperty("testId").GetString()}");
+        Assert.Equal("SUSPECTED", flaky.GetProperty("label").GetString());
+        Assert.Equal("PassedOnRetry", flaky.GetProperty("labelReason").GetString());
+        Assert.InRange(flaky.GetProperty("flakinessScore").GetDouble(), 0, 1);
+
         var history = await agent.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}/history");
         Assert.Equal(observationId, history.GetProperty("data")[0].GetProperty("runId").GetString());
         Assert.Equal("main", history.GetProperty("data")[0].GetProperty("branch").GetString());

@@ -28,50 +28,45 @@ public class StatePureTests
         if (first != TestStatus.Skipped && second != TestStatus.Skipped) Assert.Equal(2, only.Attempts);
     }
 
-    private static TestApplication Run(long sequence, TestStatus status, long durableThrough = 0) =>
-        new(new TestExecution(sequence, Guid.NewGuid(), $"run{sequence}", 0, status, 5, 1, "main", "abc", DateTimeOffset.UnixEpoch.AddMinutes(sequence), null),
-            Result(status), 0, 1, durableThrough);
+    /// <summary>Run <paramref name="sequence"/> of a test whose previous run was <paramref name="previous"/>.</summary>
+    private static TestApplication Run(long sequence, long previous, TestStatus status, string commit = "abc", int attempts = 1) =>
+        new(new TestExecution(sequence, Guid.NewGuid(), $"run{sequence}", 0, status, 5, attempts, "main", commit, DateTimeOffset.UnixEpoch.AddMinutes(sequence), null),
+            Result(status) with { PreviousSequence = previous }, 0, 100);
 
     [Fact]
-    public void A_test_applies_each_run_once_in_sequence_order_even_when_runs_arrive_late()
+    public void Runs_apply_in_sequence_order_and_each_only_once()
     {
         var state = new TestState();
-        foreach (var s in new long[] { 1, 2, 4, 3 }) Assert.True(state.Apply(Run(s, s == 3 ? TestStatus.Failed : TestStatus.Passed)));
-        Assert.False(state.Apply(Run(2, TestStatus.Passed)));
-        Assert.Equal([1, 2, 3, 4], state.Ring.Select(e => e.Sequence));
+        Assert.Equal(ApplyOutcome.Applied, state.Offer(Run(1, 0, TestStatus.Passed)));
+        Assert.Equal(ApplyOutcome.Applied, state.Offer(Run(3, 1, TestStatus.Failed)));
+        Assert.Equal(ApplyOutcome.WaitingForPrevious, state.Offer(Run(7, 5, TestStatus.Passed)));
+        Assert.Equal(ApplyOutcome.Applied, state.Offer(Run(5, 3, TestStatus.Passed)));
+        Assert.Equal(ApplyOutcome.Duplicate, state.Offer(Run(3, 1, TestStatus.Failed)));
+        Assert.Equal(ApplyOutcome.Applied, state.Offer(Run(7, 5, TestStatus.Passed)));
+        Assert.Equal([1, 3, 5, 7], state.Ring.Select(e => e.Sequence));
         Assert.Equal((4, 3, 1), (state.TotalRuns, state.Passed, state.Failed));
     }
 
     [Fact]
-    public void Runs_that_left_the_ring_are_still_recognised_as_applied()
+    public void The_history_ring_keeps_the_latest_runs_and_old_runs_stay_applied()
     {
         var state = new TestState();
-        for (var s = 1; s <= TestState.RingCapacity + 10; s++) state.Apply(Run(s, TestStatus.Passed));
+        for (var s = 1; s <= TestState.RingCapacity + 10; s++) state.Offer(Run(s, s - 1, TestStatus.Passed));
         Assert.Equal(TestState.RingCapacity, state.Ring.Count);
-        Assert.True(state.HasApplied(3));
-        Assert.False(state.Apply(Run(3, TestStatus.Failed)));
+        Assert.Equal(ApplyOutcome.Duplicate, state.Offer(Run(3, 2, TestStatus.Failed)));
         Assert.Equal(TestState.RingCapacity + 10, state.TotalRuns);
     }
 
     [Fact]
-    public void A_run_arriving_after_many_later_ones_is_still_applied_once()
+    public void The_scorer_sees_every_result_and_labels_a_pass_on_retry_at_once()
     {
         var state = new TestState();
-        for (var s = 2; s <= 100; s++) state.Apply(Run(s, TestStatus.Passed));
-        Assert.True(state.Apply(Run(1, TestStatus.Failed)));
-        Assert.False(state.Apply(Run(1, TestStatus.Failed)));
-        Assert.Equal((100, 1), (state.TotalRuns, state.Failed));
-    }
-
-    [Fact]
-    public void The_project_watermark_prunes_the_applied_set_and_still_answers_for_old_runs()
-    {
-        var state = new TestState();
-        for (var s = 1; s <= 10; s++) state.Apply(Run(s, TestStatus.Passed, durableThrough: s - 1));
-        state.Apply(Run(11, TestStatus.Passed, durableThrough: 8));
-        Assert.Equal([10, 11], state.AppliedAbove);
-        Assert.False(state.Apply(Run(4, TestStatus.Passed, durableThrough: 8)));
-        Assert.Equal(11, state.TotalRuns);
+        for (var s = 1; s <= 5; s++) state.Offer(Run(s, s - 1, TestStatus.Passed));
+        Assert.Equal(Seismo.Domain.Flakiness.FlakinessLabel.Stable, state.Flakiness.Label);
+        state.Offer(Run(6, 5, TestStatus.Flaky, attempts: 2));
+        Assert.Equal(Seismo.Domain.Flakiness.FlakinessLabel.Suspected, state.Flakiness.Label);
+        Assert.Equal(6, state.Flakiness.TotalRuns);
+        Assert.NotNull(state.LastFlakyAt);
     }
 
     [Fact]

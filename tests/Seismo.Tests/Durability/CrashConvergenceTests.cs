@@ -1,3 +1,4 @@
+using Seismo.Domain.Flakiness;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Seismo.Tests.Support;
@@ -68,6 +69,10 @@ public sealed class CrashConvergenceTests
             Assert.Equal(replay.Count, live.GetProperty("totalRuns").GetInt64());
             Assert.Equal(replay.Count(s => s == "passed"), live.GetProperty("passedRuns").GetInt64());
             Assert.Equal(replay.Count(s => s == "failed"), live.GetProperty("failedRuns").GetInt64());
+            // The order-sensitive flakiness score too equals the scorer fed the durable runs in sequence order.
+            var oracle = expected.Scores[testId];
+            Assert.Equal(Math.Round(FlakinessScorer.Score(oracle, ScorerSettings.Default), 4), live.GetProperty("flakinessScore").GetDouble());
+            Assert.Equal(oracle.Label.ToString().ToUpperInvariant(), live.GetProperty("label").GetString());
             var history = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}/history");
             var expectedHistory = replay.AsEnumerable().Reverse().Take(20).ToList();
             Assert.Equal(expectedHistory, history.GetProperty("data").EnumerateArray().Select(h => h.GetProperty("status").GetString()!).ToList());
@@ -85,31 +90,46 @@ public sealed class CrashConvergenceTests
         }
     }
 
-    private sealed record Replay(HashSet<string> RunIds, Dictionary<string, List<string>> Tests);
+    private sealed record Replay(HashSet<string> RunIds, Dictionary<string, List<string>> Tests, Dictionary<string, FlakinessState> Scores);
 
     /// <summary>Folds every stored run's results in sequence order: what a fresh replay would derive.</summary>
     private static async Task<Replay> ReplayDurableRunsAsync(HttpClient client, Guid project)
     {
-        var runs = new List<(long Sequence, string Id)>();
+        var runs = new List<(long Sequence, string Id, JsonElement Detail)>();
         for (var offset = 0; ; offset += 500)
         {
             var page = await client.GetFromJsonAsync<JsonElement>($"/api/runs?projectId={project}&limit=500&offset={offset}");
             var ids = page.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToList();
-            foreach (var id in ids) runs.Add(((await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}")).GetProperty("sequence").GetInt64(), id));
+            foreach (var id in ids)
+            {
+                var detail = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}");
+                runs.Add((detail.GetProperty("sequence").GetInt64(), id, detail));
+            }
             if (ids.Count < 500) break;
         }
         var tests = new Dictionary<string, List<string>>();
-        foreach (var (_, id) in runs.OrderBy(r => r.Sequence))
+        var scores = new Dictionary<string, FlakinessState>();
+        foreach (var (_, id, detail) in runs.OrderBy(r => r.Sequence))
         {
+            var ran = detail.GetProperty("totalTests").GetInt32() - detail.GetProperty("skippedTests").GetInt32();
+            var failing = detail.GetProperty("failedTests").GetInt32() + detail.GetProperty("flakyTests").GetInt32();
             var results = await client.GetFromJsonAsync<JsonElement>($"/api/tests?runId={id}&limit=500");
             foreach (var r in results.GetProperty("data").EnumerateArray())
             {
                 var testId = r.GetProperty("testId").GetString()!;
                 if (!tests.TryGetValue(testId, out var list)) tests[testId] = list = [];
                 list.Add(r.GetProperty("status").GetString()!);
+                var state = scores.GetValueOrDefault(testId);
+                var kind = r.GetProperty("status").GetString() switch
+                {
+                    "passed" => ResultKind.Passed, "flaky" => ResultKind.PassedOnRetry, "skipped" => ResultKind.Skipped, _ => ResultKind.Failed,
+                };
+                FlakinessScorer.Update(ref state, new ScorerInput(kind, r.GetProperty("attempt").GetInt32(), 0, 0,
+                    ran == 0 ? 0 : (double)failing / ran, ran), ScorerSettings.Default);
+                scores[testId] = state;
             }
         }
-        return new Replay(runs.Select(r => r.Id).ToHashSet(), tests);
+        return new Replay(runs.Select(r => r.Id).ToHashSet(), tests, scores);
     }
 
     private static Task<byte[]> ArchiveAsync(int seed)

@@ -11,4 +11,7 @@ public interface IBootstrapGrain : IGrainWithIntegerKey
 {
     /// <param name="adminKey">The admin key to install, or null to generate one (returned once in the result).</param>
     Task<BootstrapResult> EnsureAsync(string? adminKey);
+
+    /// <summary>True once the default tenant exists: a read-only probe for health checks.</summary>
+    Task<bool> IsReadyAsync();
 }

@@ -24,8 +24,8 @@ public static class HealthApi
     {
         try
         {
-            await grains.GetGrain<IBootstrapGrain>(0).EnsureAsync(null).WaitAsync(TimeSpan.FromSeconds(5), ct);
-            return TypedResults.Ok(new HealthResponse("ok"));
+            var ready = await grains.GetGrain<IBootstrapGrain>(0).IsReadyAsync().WaitAsync(TimeSpan.FromSeconds(5), ct);
+            return ready ? TypedResults.Ok(new HealthResponse("ok")) : ApiError.Unavailable("Seismo is still starting");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -40,6 +40,8 @@ public sealed class BootstrapGrain(
         return new BootstrapResult(state.State.AccountId, state.State.ProjectId, generated);
     }
 
+    public Task<bool> IsReadyAsync() => Task.FromResult(state.State.AccountId != Guid.Empty);
+
     private async Task AddAdminKeyAsync(IAccountGrain account, Guid accountId, string plaintext)
     {
         var now = clock.GetUtcNow();

@@ -58,6 +58,12 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
         try
         {
             await using var connection = await OpenAsync(ct);
+            // Pooled connections may carry the grain storage's synchronous=NORMAL: an acknowledged run is fsynced.
+            await using (var full = connection.CreateCommand())
+            {
+                full.CommandText = "PRAGMA synchronous = FULL";
+                await full.ExecuteNonQueryAsync(ct);
+            }
             await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             await using (var insert = connection.CreateCommand())
             {

@@ -178,7 +178,11 @@ WHERE GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash
 -- Returns the new version as NewGrainStateVersion, or no row at all on a version
 -- conflict, which Orleans turns into InconsistentStateException. Only one of the two
 -- statements can apply: the update needs a known version, the insert needs none.
+-- Grain state is written behind and rebuilt from the run log after a failure, so its
+-- commits skip the fsync (WAL, synchronous NORMAL: safe against a process crash, and WAL
+-- keeps commits in order); the run log sets synchronous FULL on every append.
 INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', '
+PRAGMA synchronous = NORMAL;
 UPDATE OrleansStorage
 SET PayloadBinary = @PayloadBinary, ModifiedOn = CURRENT_TIMESTAMP, Version = Version + 1
 WHERE GrainIdHash = @GrainIdHash AND GrainTypeHash = @GrainTypeHash

@@ -24,7 +24,4 @@ public static class ProjectAccess
         if (!caller.Has(permission)) return (null, ApiError.Forbidden($"This key's role ({caller.Role.ToString().ToLowerInvariant()}) does not allow {permission.ToString().ToLowerInvariant()}"));
         return (project, null);
     }
-
-    /// <summary>The project a request means: the one given, else the project key's own.</summary>
-    public static Guid? DefaultProject(SeismoCaller caller, Guid? given) => given ?? caller.ProjectId;
 }

@@ -31,8 +31,6 @@ public static class ApiError
     public static JsonHttpResult<ErrorEnvelope> NotFound(string what, string id) =>
         Of(StatusCodes.Status404NotFound, "NOT_FOUND", $"{what} '{id}' was not found");
 
-    public static JsonHttpResult<ErrorEnvelope> Conflict(string message) => Of(StatusCodes.Status409Conflict, "CONFLICT", message);
-
     public static JsonHttpResult<ErrorEnvelope> Unavailable(string message) => Of(StatusCodes.Status503ServiceUnavailable, "SERVICE_UNAVAILABLE", message);
 
     private static string DefaultMessage(string field, string reason) => reason switch

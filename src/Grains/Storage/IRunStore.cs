@@ -33,9 +33,6 @@ public interface IRunStore
     Task<IReadOnlyList<CatalogEntry>> ReadCatalogAsync(Guid projectId, CancellationToken ct = default);
 
     Task<IReadOnlyList<Guid>> ProjectsWithRunsAsync(CancellationToken ct = default);
-
-    /// <summary>Storage writes performed so far (runs appended); the ingest benchmark reports it per run.</summary>
-    long WriteCount { get; }
 }
 
 public sealed record StoredRun(RunSummary Summary, IReadOnlyList<TestResult> Results);

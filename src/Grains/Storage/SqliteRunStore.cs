@@ -33,9 +33,6 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
             PRIMARY KEY (ProjectId, KeyHash));
         """;
 
-    private long _writes;
-
-    public long WriteCount => Interlocked.Read(ref _writes);
 
     public async Task InitializeAsync(CancellationToken ct = default)
     {
@@ -85,7 +82,6 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
             }
             if (newTests.Count > 0) await InsertCatalogAsync(connection, tx, run.Metadata.ProjectId, newTests, ct);
             await tx.CommitAsync(ct);
-            Interlocked.Increment(ref _writes);
         }
         catch (SqliteException e) when (IsUnavailable(e))
         {

@@ -181,10 +181,11 @@ public sealed class ProjectGrain(
     {
         var stale = _pending.TakeStale(clock.GetUtcNow() - StaleDispatch);
         if (stale.Count == 0) return;
+        // Read just the stale runs, not everything stored after the oldest of them.
         var runs = new List<StoredRun>();
-        await foreach (var run in store.ReadAfterAsync(this.GetPrimaryKey(), stale[0] - 1, ct))
+        foreach (var sequence in stale)
         {
-            if (stale.Contains(run.Summary.Sequence)) runs.Add(run);
+            if (await store.GetBySequenceAsync(this.GetPrimaryKey(), sequence, ct) is { } run) runs.Add(run);
         }
         await ReplayAsync(runs);
     }

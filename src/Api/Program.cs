@@ -17,9 +17,11 @@ app.MapCollectApi();
 app.MapObservationsApi();
 app.MapAccountsApi();
 app.MapProjectsApi();
+app.MapProjectSettingsApi();
 app.MapApiKeysApi();
 app.MapRunsApi();
 app.MapTestsApi();
+app.MapFlakinessApi();
 
 app.Run();
 

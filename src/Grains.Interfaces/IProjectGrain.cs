@@ -18,9 +18,25 @@ public interface IProjectGrain : IGrainWithGuidKey
     /// <summary>The API fanned the run out to its test grains.</summary>
     Task MarkDispatchedAsync(long sequence);
 
-    /// <summary>A test grain persisted its state including these runs.</summary>
+    /// <summary>A test grain persisted its state including these runs; <paramref name="report"/> is its flakiness now.</summary>
     [OneWay]
-    Task TestsFlushedAsync(long[] sequences);
+    Task TestsFlushedAsync(long[] sequences, FlakinessReport? report);
+
+    /// <summary>A test's label or quarantine just changed.</summary>
+    [OneWay]
+    Task TestChangedAsync(TestChange change);
+
+    [AlwaysInterleave]
+    Task<ProjectSettings?> GetSettingsAsync();
+
+    Task<ProjectSettings?> UpdateSettingsAsync(SettingsPatch patch);
+
+    /// <summary>Tests by flakiness score, highest first, from the index kept on write; the summary covers the project.</summary>
+    [AlwaysInterleave]
+    Task<TestFlags[]> GetTestFlagsAsync(string[] keyHashes);
+
+    [AlwaysInterleave]
+    Task<FlakinessPage> ListFlakinessAsync(double minScore, bool? quarantined, int limit, int offset);
 
     [AlwaysInterleave]
     Task<ObservationState> GetObservationStateAsync(long sequence);

@@ -17,6 +17,9 @@ public interface ITestGrain : IGrainWithStringKey
 
     Task<TestView?> GetAsync();
 
+    /// <summary>A person quarantines or releases the test; null when the test has no results yet.</summary>
+    Task<QuarantineDecision?> SetQuarantineAsync(bool quarantined, string decidedBy);
+
     /// <summary>Writes pending state now (used on shutdown and by tests).</summary>
     Task FlushAsync();
 }

@@ -104,13 +104,14 @@ public sealed record RunSubmission(
     [property: Id(0)] RunMetadata Metadata,
     [property: Id(1)] TestResult[] Results);
 
-/// <summary>A stored run: its place in the project's sequence, status and counts.</summary>
+/// <summary>A stored run: its place in the project's sequence, status, counts and the rules it is scored under.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RunSummary(
     [property: Id(0)] RunMetadata Metadata,
     [property: Id(1)] long Sequence,
     [property: Id(2)] string Status,
-    [property: Id(3)] RunCounts Counts);
+    [property: Id(3)] RunCounts Counts,
+    [property: Id(4)] ProjectRules? Rules = null);
 
 /// <summary>A run just stored, as stored: its results linked to the previous runs of their tests.</summary>
 [GenerateSerializer, Immutable]

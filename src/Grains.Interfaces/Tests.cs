@@ -21,7 +21,8 @@ public sealed record TestApplication(
     [property: Id(0)] TestExecution Execution,
     [property: Id(1)] TestResult Result,
     [property: Id(2)] double RunFailureFraction,
-    [property: Id(3)] int RunSize);
+    [property: Id(3)] int RunSize,
+    [property: Id(4)] ProjectRules Rules);
 
 /// <summary>The live state of a test, as queries see it.</summary>
 [GenerateSerializer, Immutable]
@@ -41,7 +42,18 @@ public sealed record TestView(
     [property: Id(12)] bool IsQuarantined,
     [property: Id(13)] TestExecution? Latest,
     [property: Id(14)] TestExecution[] History,
-    [property: Id(15)] FlakinessView Flakiness);
+    [property: Id(15)] FlakinessView Flakiness,
+    [property: Id(16)] QuarantineView Quarantine);
+
+/// <summary>A test's quarantine: who decided it and, for an automatic one, how far it is from release.</summary>
+[GenerateSerializer, Immutable]
+public sealed record QuarantineView(
+    [property: Id(0)] bool IsQuarantined,
+    [property: Id(1)] bool Automatic,
+    [property: Id(2)] string? DecidedBy,
+    [property: Id(3)] DateTimeOffset? UpdatedAt,
+    [property: Id(4)] int CleanRuns,
+    [property: Id(5)] int CleanRunsNeeded);
 
 /// <summary>The flakiness scorer's view of a test: score 0..1, confidence that p exceeds 1%, label and its reason.</summary>
 [GenerateSerializer, Immutable]
@@ -67,7 +79,9 @@ public sealed record TestSummary(
     [property: Id(8)] DateTimeOffset LastRunAt,
     [property: Id(9)] long TotalRuns,
     [property: Id(10)] bool IsQuarantined,
-    [property: Id(11)] string? FullTitle);
+    [property: Id(11)] string? FullTitle,
+    [property: Id(12)] double FlakinessScore,
+    [property: Id(13)] TestLabel Label);
 
 [GenerateSerializer, Immutable]
 public sealed record Page<T>(

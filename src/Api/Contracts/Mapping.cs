@@ -31,15 +31,18 @@ public static class Mapping
 
     public static string TestIdOf(Guid projectId, TestResult r) => PublicIds.TestId(projectId, r.KeyHash);
 
-    public static TestResultDto ToResult(RunSummary run, TestResult r, int index, bool isQuarantined = false) => new(
+    public static TestResultDto ToResult(RunSummary run, TestResult r, int index, TestFlags flags) => new(
         PublicIds.ResultId(run.Metadata.RunGuid, index), TestIdOf(run.Metadata.ProjectId, r), run.Metadata.Id, run.Metadata.ProjectId,
         r.Title, r.FullTitle, r.FilePath, r.Line, StatusName(r.Status), r.DurationMs, Math.Max(0, r.Attempts - 1), r.Attempts,
-        r.Status == TestStatus.Flaky, ErrorOf(r), isQuarantined, run.Metadata.CreatedAt);
+        r.Status == TestStatus.Flaky, ErrorOf(r), flags.IsQuarantined, Math.Round(flags.Score, 4), LabelName(flags.Label), run.Metadata.CreatedAt);
 
     public static TestCatalogItemDto ToCatalogItem(Guid projectId, TestSummary t)
     {
         PublicIds.TryParseRunId(t.LastRunId, out var runGuid);
         return new TestCatalogItemDto(PublicIds.ResultId(runGuid, t.LastResultIndex), t.TestId, t.LastRunId, projectId, t.Title,
-            t.FullTitle, t.FilePath, StatusName(t.LastStatus), t.LastDurationMs, t.LastStatus == TestStatus.Flaky, t.TotalRuns, t.IsQuarantined, t.LastRunAt);
+            t.FullTitle, t.FilePath, StatusName(t.LastStatus), t.LastDurationMs, t.LastStatus == TestStatus.Flaky, t.TotalRuns, t.IsQuarantined,
+            Math.Round(t.FlakinessScore, 4), LabelName(t.Label), t.LastRunAt);
     }
+
+    public static string LabelName(TestLabel label) => label.ToString().ToUpperInvariant();
 }

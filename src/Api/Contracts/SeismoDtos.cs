@@ -51,19 +51,40 @@ public sealed record TestErrorDto(string? Message, string? Type, string? Stack);
 [WireCasing(Casing.CamelCase)]
 public sealed record TestResultDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Title, string? FullTitle, string? FilePath, int? LineNumber,
-    string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, bool IsQuarantined, DateTimeOffset CreatedAt);
+    string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, bool IsQuarantined, double FlakinessScore,
+    string Label, DateTimeOffset CreatedAt);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record TestCatalogItemDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Title, string? FullTitle, string? FilePath, string Status,
-    double Duration, bool IsFlaky, long TotalRuns, bool IsQuarantined, DateTimeOffset CreatedAt);
+    double Duration, bool IsFlaky, long TotalRuns, bool IsQuarantined, double FlakinessScore, string Label, DateTimeOffset CreatedAt);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record TestDetailDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Key, string Title, string? FullTitle, string? FilePath, int? LineNumber,
     string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, long TotalRuns, long PassedRuns,
     long FailedRuns, long SkippedRuns, long FlakyRuns, bool IsQuarantined, double? FlakinessScore, string? Label, string? LabelReason,
-    DateTimeOffset? LastFlakyAt, DateTimeOffset CreatedAt);
+    DateTimeOffset? LastFlakyAt, TestQuarantineDto? Quarantine, DateTimeOffset CreatedAt);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record TestQuarantineDto(bool IsQuarantined, bool Automatic, string? DecidedBy, DateTimeOffset? UpdatedAt, int CleanRuns, int CleanRunsToRelease);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record FlakinessItemDto(
+    string TestId, string TestTitle, string? FilePath, double FlakinessScore, string Label, long TotalRuns, int FlakyRuns,
+    DateTimeOffset? LastFlakyAt, bool IsQuarantined);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record FlakinessSummaryDto(int TotalFlakyTests, int QuarantinedTests, double AverageFlakinessScore);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record FlakinessListDto(IReadOnlyList<FlakinessItemDto> Data, FlakinessSummaryDto Summary, long Total);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record QuarantineResultDto(string TestId, bool IsQuarantined, DateTimeOffset UpdatedAt);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record ProjectSettingsDto(Guid ProjectId, int DataRetentionDays, double FlakinessThreshold, bool AutoQuarantineEnabled, DateTimeOffset UpdatedAt);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record HistoryItemDto(string RunId, string ResultId, string Status, double Duration, string? Branch, string? CommitSha, DateTimeOffset CreatedAt);
@@ -85,4 +106,7 @@ public sealed record HistoryDto(IReadOnlyList<HistoryItemDto> Data, int Total);
 [JsonSerializable(typeof(PagedList<TestCatalogItemDto>))]
 [JsonSerializable(typeof(TestDetailDto))]
 [JsonSerializable(typeof(HistoryDto))]
+[JsonSerializable(typeof(FlakinessListDto))]
+[JsonSerializable(typeof(QuarantineResultDto))]
+[JsonSerializable(typeof(ProjectSettingsDto))]
 public sealed partial class SeismoJsonContext : JsonSerializerContext;

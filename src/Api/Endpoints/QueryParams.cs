@@ -32,6 +32,14 @@ internal static class QueryParams
         return Guid.TryParse(projectId, out project) ? null : new FieldError("projectId", "invalid_format", "Query parameter 'projectId' must be a UUID");
     }
 
+    public static FieldError? Bool(string name, string? value, out bool? result)
+    {
+        result = null;
+        if (value is null) return null;
+        if (bool.TryParse(value, out var parsed)) { result = parsed; return null; }
+        return new FieldError(name, "invalid_value", $"Query parameter '{name}' must be true or false");
+    }
+
     public static FieldError? OneOf(string name, string? value, params string[] allowed) =>
         value is null || allowed.Contains(value) ? null
             : new FieldError(name, "invalid_value", $"Query parameter '{name}' must be one of: {string.Join(", ", allowed)}");

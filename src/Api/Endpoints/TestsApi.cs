@@ -42,7 +42,9 @@ public static class TestsApi
             var matches = Enumerable.Range(0, results.Count)
                 .Where(i => (status is null || Mapping.StatusName(results[i].Status) == status) && (search is null || Matches(results[i], search)))
                 .ToList();
-            var page = matches.Skip(skip).Take(take).Select(i => Mapping.ToResult(run, results[i], i)).ToList();
+            var shown = matches.Skip(skip).Take(take).ToArray();
+            var flags = await grains.GetGrain<IProjectGrain>(run.Metadata.ProjectId).GetTestFlagsAsync(shown.Select(i => results[i].KeyHash).ToArray());
+            var page = shown.Select((i, n) => Mapping.ToResult(run, results[i], i, flags[n])).ToList();
             return TypedResults.Ok(new PagedList<TestResultDto>(page, matches.Count, take, skip));
         }
 
@@ -118,7 +120,9 @@ public static class TestsApi
         r.Key, r.Title, r.FullTitle, r.FilePath, r.Line, Mapping.StatusName(r.Status), r.DurationMs, Math.Max(0, r.Attempts - 1), r.Attempts,
         r.Status == TestStatus.Flaky, Mapping.ErrorOf(r), test?.TotalRuns ?? 0, test?.Passed ?? 0, test?.Failed ?? 0, test?.Skipped ?? 0,
         test?.Flaky ?? 0, test?.IsQuarantined ?? false, test is null ? null : Math.Round(test.Flakiness.Score, 4), test?.Flakiness.Label,
-        test?.Flakiness.Reason, test?.Flakiness.LastFlakyAt, run.Metadata.CreatedAt);
+        test?.Flakiness.Reason, test?.Flakiness.LastFlakyAt,
+        test?.Quarantine is { } q ? new TestQuarantineDto(q.IsQuarantined, q.Automatic, q.DecidedBy, q.UpdatedAt, q.CleanRuns, q.CleanRunsNeeded) : null,
+        run.Metadata.CreatedAt);
 
     private static bool Matches(TestResult r, string search) =>
         r.Key.Contains(search, StringComparison.OrdinalIgnoreCase) || (r.FilePath?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false);

@@ -61,6 +61,26 @@ public sealed class JsonFields(JsonElement root)
         return n;
     }
 
+    public double? Number(string name, bool required = false, double min = double.MinValue, double max = double.MaxValue)
+    {
+        if (!Present(name, required, out var v)) return null;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var n) || !double.IsFinite(n))
+            return FailStruct<double>(name, "invalid_type", $"Field '{name}' must be a number");
+        if (n < min || n > max) return FailStruct<double>(name, "out_of_range", $"Field '{name}' must be between {min} and {max}");
+        return n;
+    }
+
+    /// <summary>The first field of the body that is not one of <paramref name="known"/>, reported as an error.</summary>
+    public FieldError? Unknown(params string[] known)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!known.Contains(property.Name))
+                return Error ??= new FieldError(property.Name, "unknown_field", $"Field '{property.Name}' is not one of: {string.Join(", ", known)}");
+        }
+        return Error;
+    }
+
     public DateTimeOffset? DateTime(string name, bool required = false)
     {
         var s = String(name, required);

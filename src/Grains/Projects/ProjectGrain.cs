@@ -22,6 +22,7 @@ public sealed class ProjectGrain(
 
     private readonly PendingRuns _pending = new();
     private readonly Dictionary<string, CatalogEntry> _catalog = [];
+    private readonly FlakinessIndex _index = new();
     private long _lastSequence;
     private bool _dirty;
 
@@ -37,6 +38,7 @@ public sealed class ProjectGrain(
             _pending.Add(run.Summary.Sequence, run.Results.Count, clock.GetUtcNow());
             replay.Add(run);
         }
+        foreach (var (hash, live) in state.State.Tests) _index.Add(hash, live);
         if (replay.Count > 0)
         {
             logger.LogInformation("Project {Project}: replaying {Count} runs after {Watermark}", this.GetPrimaryKey(), replay.Count, state.State.DurableThrough);
@@ -65,14 +67,14 @@ public sealed class ProjectGrain(
         if (state.State.Info is null) throw new InvalidOperationException($"project {this.GetPrimaryKey()} does not exist");
         var results = LinkToPreviousRuns(submission.Results);
         var counts = RunCounts.Of(results);
-        var run = new RunSummary(submission.Metadata, _lastSequence + 1, RunStatusOf(submission.Metadata, counts), counts);
+        var run = new RunSummary(submission.Metadata, _lastSequence + 1, RunStatusOf(submission.Metadata, counts), counts, Settings.Rules);
         var newTests = NewCatalogEntries(results, submission.Metadata.CreatedAt);
 
         await store.AppendAsync(run, results, newTests);
 
         _lastSequence = run.Sequence;
         foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;
-        state.State.Fold(run, results);
+        state.State.Fold(run, results, _index.Add);
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
         return new AcceptedRun(run, results);
@@ -97,11 +99,62 @@ public sealed class ProjectGrain(
         return Task.CompletedTask;
     }
 
-    public Task TestsFlushedAsync(long[] sequences)
+    public Task TestsFlushedAsync(long[] sequences, FlakinessReport? report)
     {
         foreach (var s in sequences) _pending.Flushed(s);
+        if (report is not null) Index(report);
         Advance();
         return Task.CompletedTask;
+    }
+
+    public Task TestChangedAsync(TestChange change)
+    {
+        Index(change.Report);
+        return Task.CompletedTask;
+    }
+
+    private void Index(FlakinessReport report)
+    {
+        if (state.State.Tests.TryGetValue(report.KeyHash, out var live) && _index.Apply(report.KeyHash, live, report)) _dirty = true;
+    }
+
+    private ProjectSettings Settings => state.State.Settings ?? ProjectSettings.Defaults(state.State.Info?.CreatedAt ?? default);
+
+    public Task<ProjectSettings?> GetSettingsAsync() => Task.FromResult(state.State.Info is null ? null : Settings);
+
+    public async Task<ProjectSettings?> UpdateSettingsAsync(SettingsPatch patch)
+    {
+        if (state.State.Info is null) return null;
+        var current = Settings;
+        state.State.Settings = new ProjectSettings(
+            patch.DataRetentionDays ?? current.DataRetentionDays,
+            patch.FlakinessThreshold ?? current.FlakinessThreshold,
+            patch.AutoQuarantineEnabled ?? current.AutoQuarantineEnabled,
+            clock.GetUtcNow());
+        await state.WriteStateAsync();
+        return state.State.Settings;
+    }
+
+    public Task<TestFlags[]> GetTestFlagsAsync(string[] keyHashes) => Task.FromResult(keyHashes
+        .Select(h => state.State.Tests.TryGetValue(h, out var live) ? new TestFlags(live.Score, live.Label, live.IsQuarantined) : new TestFlags(0, TestLabel.Stable, false))
+        .ToArray());
+
+    public Task<FlakinessPage> ListFlakinessAsync(double minScore, bool? quarantined, int limit, int offset)
+    {
+        var projectId = this.GetPrimaryKey();
+        var rows = new List<FlakinessRow>();
+        var total = 0;
+        foreach (var hash in _index.AtLeast(minScore, quarantinedOnly: quarantined == true))
+        {
+            var live = state.State.Tests[hash];
+            if (quarantined == false && live.IsQuarantined) continue;
+            if (total++ < offset || rows.Count >= limit) continue;
+            _catalog.TryGetValue(hash, out var entry);
+            rows.Add(new FlakinessRow(PublicIds.TestId(projectId, hash), entry?.Title ?? "", entry?.FilePath, live.Score, live.Label,
+                live.TotalRuns, live.FlakyRuns, live.LastFlakyAt, live.IsQuarantined));
+        }
+        var summary = new FlakinessSummary(_index.FlakyTests, _index.QuarantinedTests, _index.AverageFlakyScore);
+        return Task.FromResult(new FlakinessPage(rows.ToArray(), total, summary));
     }
 
     public Task<ObservationState> GetObservationStateAsync(long sequence) =>
@@ -122,7 +175,8 @@ public sealed class ProjectGrain(
             if (status is not null && !string.Equals(live.LastStatus.ToString(), status, StringComparison.OrdinalIgnoreCase)) continue;
             if (search is not null && !Matches(entry, search)) continue;
             matches.Add(new TestSummary(PublicIds.TestId(projectId, hash), entry.Key, entry.Title, entry.FilePath,
-                live.LastStatus, live.LastDurationMs, live.LastRunId, live.LastResultIndex, live.LastRunAt, live.TotalRuns, live.IsQuarantined, entry.FullTitle));
+                live.LastStatus, live.LastDurationMs, live.LastRunId, live.LastResultIndex, live.LastRunAt, live.TotalRuns, live.IsQuarantined, entry.FullTitle,
+                live.Score, live.Label));
         }
         var page = matches.OrderByDescending(t => t.LastRunAt).ThenBy(t => t.Key, StringComparer.Ordinal).Skip(offset).Take(limit).ToArray();
         return Task.FromResult(new Page<TestSummary>(page, matches.Count));

@@ -13,6 +13,13 @@ public sealed class TestLive
     [Id(5)] public long TotalRuns { get; set; }
     [Id(6)] public bool IsQuarantined { get; set; }
     [Id(7)] public long LastSequence { get; set; }
+
+    // The test's flakiness as its grain last reported it (see FlakinessIndex).
+    [Id(8)] public double Score { get; set; }
+    [Id(9)] public TestLabel Label { get; set; }
+    [Id(10)] public int FlakyRuns { get; set; }
+    [Id(11)] public DateTimeOffset? LastFlakyAt { get; set; }
+    [Id(12)] public long Revision { get; set; }
 }
 
 /// <summary>
@@ -28,9 +35,10 @@ public sealed class ProjectState
     [Id(2)] public long DurableThrough { get; set; }
     [Id(3)] public Dictionary<string, long> RunCounts { get; set; } = [];
     [Id(4)] public Dictionary<string, TestLive> Tests { get; set; } = [];
+    [Id(5)] public ProjectSettings? Settings { get; set; }
 
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
-    public void Fold(RunSummary run, IReadOnlyList<TestResult> results)
+    public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)
     {
         if (run.Sequence <= AggregatedThrough) return;
         var branch = run.Metadata.Ci.Branch ?? "";
@@ -39,7 +47,11 @@ public sealed class ProjectState
         {
             var result = results[i];
             var hash = result.KeyHash;
-            if (!Tests.TryGetValue(hash, out var live)) Tests[hash] = live = new TestLive();
+            if (!Tests.TryGetValue(hash, out var live))
+            {
+                Tests[hash] = live = new TestLive();
+                added?.Invoke(hash, live);
+            }
             live.LastStatus = result.Status;
             live.LastDurationMs = result.DurationMs;
             live.LastRunId = run.Metadata.Id;

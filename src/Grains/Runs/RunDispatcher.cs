@@ -29,6 +29,6 @@ public static class RunDispatcher
         var failureFraction = ran == 0 ? 0 : (double)(run.Counts.Failed + run.Counts.Errors + run.Counts.Flaky) / ran;
         var execution = new TestExecution(run.Sequence, meta.RunGuid, meta.Id, index, result.Status, result.DurationMs,
             result.Attempts, meta.Ci.Branch, meta.Ci.CommitSha, meta.CreatedAt, result.Message);
-        return new TestApplication(execution, result, failureFraction, ran);
+        return new TestApplication(execution, result, failureFraction, ran, run.Rules ?? ProjectRules.Default);
     }
 }

@@ -22,6 +22,7 @@ public sealed class TestGrain(
     private static readonly TimeSpan FetchMissingAfter = TimeSpan.FromSeconds(30);
 
     private readonly List<long> _unflushed = [];
+    private long _reportedRevision = -1;
     private readonly SortedDictionary<long, TestApplication> _waiting = [];
     private DateTimeOffset _waitingSince;
     private Guid _projectId;
@@ -56,12 +57,26 @@ public sealed class TestGrain(
         if (s.TotalRuns == 0) return Task.FromResult<TestView?>(null);
         var history = Enumerable.Reverse(s.Ring).ToArray();
         var f = s.Flakiness;
+        var q = s.Quarantine;
         return Task.FromResult<TestView?>(new TestView(PublicIds.TestId(_projectId, _hash), _projectId, s.Key, s.Title, s.FullTitle,
             s.FilePath, s.Line, s.TotalRuns, s.Passed, s.Failed + s.Errors, s.Skipped, s.Flaky, s.IsQuarantined, history.FirstOrDefault(), history,
-            new FlakinessView(FlakinessScorer.Score(f, ScorerSettings.Default), FlakinessScorer.Confidence(f, ScorerSettings.Default),
-                f.Label.ToString().ToUpperInvariant(), f.Reason.ToString(), f.FlakyRuns, s.LastFlakyAt)));
+            new FlakinessView(s.Score, FlakinessScorer.Confidence(f, ScorerSettings.Default),
+                f.Label.ToString().ToUpperInvariant(), f.Reason.ToString(), f.FlakyRuns, s.LastFlakyAt),
+            new QuarantineView(q.IsQuarantined, q.Source == QuarantineSource.Automatic, s.QuarantineDecidedBy, s.QuarantineUpdatedAt,
+                q.CleanRuns, q.CleanRunsNeeded)));
     }
 
+    public async Task<QuarantineDecision?> SetQuarantineAsync(bool quarantined, string decidedBy)
+    {
+        var s = state.State;
+        if (s.TotalRuns == 0) return null;
+        var now = clock.GetUtcNow();
+        if (s.SetQuarantineByPerson(quarantined, decidedBy, now) != QuarantineChange.None)
+            Tell(null, quarantined, decidedBy, run: null, now);
+        // A person's decision is durable before it is acknowledged, along with any runs applied so far.
+        await FlushCoreAsync(CancellationToken.None, force: true);
+        return new QuarantineDecision(s.IsQuarantined, s.QuarantineUpdatedAt ?? now);
+    }
     public Task FlushAsync() => FlushCoreAsync(CancellationToken.None);
 
     private IProjectGrain Project => GrainFactory.GetGrain<IProjectGrain>(_projectId);
@@ -69,10 +84,17 @@ public sealed class TestGrain(
     private void Offer(TestApplication application)
     {
         var sequence = application.Execution.Sequence;
-        switch (state.State.Offer(application))
+        var s = state.State;
+        var (label, quarantined) = (s.Label, s.IsQuarantined);
+        switch (s.Offer(application))
         {
             case ApplyOutcome.Applied:
                 _unflushed.Add(sequence);
+                if (s.Label != label || s.IsQuarantined != quarantined)
+                {
+                    Tell(s.Label != label ? label : null, s.IsQuarantined != quarantined ? s.IsQuarantined : null,
+                        s.IsQuarantined != quarantined ? TestState.AutomaticDecision : null, application.Execution, application.Execution.CreatedAt);
+                }
                 DrainWaiting();
                 break;
             case ApplyOutcome.WaitingForPrevious:
@@ -84,7 +106,7 @@ public sealed class TestGrain(
                 break;
             case ApplyOutcome.Duplicate:
                 // Replayed and already durable here: the project may count it at once.
-                Project.TestsFlushedAsync([sequence]);
+                Project.TestsFlushedAsync([sequence], Report());
                 break;
         }
     }
@@ -127,12 +149,33 @@ public sealed class TestGrain(
         }
     }
 
-    private async Task FlushCoreAsync(CancellationToken ct, bool notifyProject = true)
+    private async Task FlushCoreAsync(CancellationToken ct, bool notifyProject = true, bool force = false)
     {
-        if (_unflushed.Count == 0) return;
+        if (_unflushed.Count == 0 && !force) return;
         var flushed = _unflushed.ToArray();
         await state.WriteStateAsync(ct);
         _unflushed.RemoveRange(0, flushed.Length);
-        if (notifyProject) await Project.TestsFlushedAsync(flushed);
+        if (!notifyProject) return;
+        // The score drifts with every result; the index learns it here, once per flush, rather than per result.
+        var report = state.State.Revision == _reportedRevision ? null : Report();
+        if (flushed.Length > 0 || report is not null) await Project.TestsFlushedAsync(flushed, report);
+    }
+
+    private FlakinessReport Report()
+    {
+        var s = state.State;
+        _reportedRevision = s.Revision;
+        return new FlakinessReport(_hash, s.Revision, s.Score, s.Label, s.Flakiness.FlakyRuns, s.LastFlakyAt, s.IsQuarantined);
+    }
+
+    /// <summary>Tells the project at once that the label or the quarantine changed.</summary>
+    private void Tell(TestLabel? oldLabel, bool? quarantined, string? decidedBy, TestExecution? run, DateTimeOffset at)
+    {
+        var s = state.State;
+        var reason = quarantined is not null && oldLabel is null
+            ? (decidedBy == TestState.AutomaticDecision ? "AutoQuarantine" : "Manual")
+            : s.Flakiness.Reason.ToString();
+        Project.TestChangedAsync(new TestChange(Report(), PublicIds.TestId(_projectId, _hash), s.Title, s.FilePath, oldLabel, reason,
+            quarantined, decidedBy, run?.RunId, run?.Sequence ?? 0, at));
     }
 }

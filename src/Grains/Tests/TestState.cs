@@ -31,9 +31,18 @@ public sealed class TestState
     [Id(10)] public long Errors { get; set; }
     [Id(11)] public List<TestExecution> Ring { get; set; } = [];
     [Id(12)] public long LastApplied { get; set; }
-    [Id(13)] public bool IsQuarantined { get; set; }
     [Id(14)] public FlakinessState Flakiness;
     [Id(15)] public DateTimeOffset? LastFlakyAt { get; set; }
+    [Id(16)] public QuarantineState Quarantine;
+    [Id(17)] public string? QuarantineDecidedBy { get; set; }
+    [Id(18)] public DateTimeOffset? QuarantineUpdatedAt { get; set; }
+
+    /// <summary>Counts runs applied and decisions made: the version of what this test reports to its project.</summary>
+    [Id(19)] public long Revision { get; set; }
+
+    public bool IsQuarantined => Quarantine.IsQuarantined;
+    public TestLabel Label => (TestLabel)Flakiness.Label;
+    public double Score => FlakinessScorer.Score(Flakiness, ScorerSettings.Default);
 
     public ApplyOutcome Offer(TestApplication application)
     {
@@ -62,20 +71,39 @@ public sealed class TestState
             case TestStatus.Flaky: Flaky++; break;
             case TestStatus.Error: Errors++; break;
         }
-        Score(application);
+        ScoreAndQuarantine(application);
         Ring.Add(execution);
         if (Ring.Count > RingCapacity) Ring.RemoveAt(0);
         LastApplied = execution.Sequence;
+        Revision++;
     }
 
-    private void Score(TestApplication application)
+    /// <summary>A person's decision; it wins over the automatic rule.</summary>
+    public QuarantineChange SetQuarantineByPerson(bool quarantined, string decidedBy, DateTimeOffset at)
+    {
+        var change = QuarantinePolicy.SetByPerson(ref Quarantine, quarantined);
+        QuarantineDecidedBy = decidedBy;
+        QuarantineUpdatedAt = at;
+        Revision++;
+        return change;
+    }
+
+    private void ScoreAndQuarantine(TestApplication application)
     {
         var execution = application.Execution;
+        var settings = ScorerSettings.Default;
         var input = new ScorerInput(KindOf(execution.Status), execution.Attempts, Hash(execution.CommitSha), Hash(execution.Branch),
             application.RunFailureFraction, application.RunSize);
-        if (FlakinessScorer.IsFlakyEvidence(input, Flakiness, ScorerSettings.Default)) LastFlakyAt = execution.CreatedAt;
-        FlakinessScorer.Update(ref Flakiness, input, ScorerSettings.Default);
+        if (FlakinessScorer.IsFlakyEvidence(input, Flakiness, settings)) LastFlakyAt = execution.CreatedAt;
+        FlakinessScorer.Update(ref Flakiness, input, settings);
+        var rule = new QuarantineRule(application.Rules.AutoQuarantine, application.Rules.FlakinessThreshold);
+        if (QuarantinePolicy.AfterResult(ref Quarantine, input, Flakiness, rule, settings) == QuarantineChange.None) return;
+        QuarantineDecidedBy = AutomaticDecision;
+        QuarantineUpdatedAt = execution.CreatedAt;
     }
+
+    /// <summary>Who <see cref="QuarantineDecidedBy"/> names for a decision of the project's rule.</summary>
+    public const string AutomaticDecision = "auto";
 
     private static ResultKind KindOf(TestStatus status) => status switch
     {

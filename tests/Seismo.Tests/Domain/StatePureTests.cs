@@ -31,7 +31,7 @@ public class StatePureTests
     /// <summary>Run <paramref name="sequence"/> of a test whose previous run was <paramref name="previous"/>.</summary>
     private static TestApplication Run(long sequence, long previous, TestStatus status, string commit = "abc", int attempts = 1) =>
         new(new TestExecution(sequence, Guid.NewGuid(), $"run{sequence}", 0, status, 5, attempts, "main", commit, DateTimeOffset.UnixEpoch.AddMinutes(sequence), null),
-            Result(status) with { PreviousSequence = previous }, 0, 100);
+            Result(status) with { PreviousSequence = previous }, 0, 100, ProjectRules.Default);
 
     [Fact]
     public void Runs_apply_in_sequence_order_and_each_only_once()

@@ -73,11 +73,22 @@ public sealed class CrashConvergenceTests
             var oracle = expected.Scores[testId];
             Assert.Equal(Math.Round(FlakinessScorer.Score(oracle, ScorerSettings.Default), 4), live.GetProperty("flakinessScore").GetDouble());
             Assert.Equal(oracle.Label.ToString().ToUpperInvariant(), live.GetProperty("label").GetString());
+            Assert.Equal(expected.Quarantines[testId].IsQuarantined, live.GetProperty("isQuarantined").GetBoolean());
             var history = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}/history");
             var expectedHistory = replay.AsEnumerable().Reverse().Take(20).ToList();
             Assert.Equal(expectedHistory, history.GetProperty("data").EnumerateArray().Select(h => h.GetProperty("status").GetString()!).ToList());
         }
+
+        // The project's flakiness index converges too: test grains report their scores as they flush.
+        string Expected(string testId) =>
+            $"{Math.Round(FlakinessScorer.Score(expected.Scores[testId], ScorerSettings.Default), 4)}/{expected.Scores[testId].Label.ToString().ToUpperInvariant()}";
+        var index = await EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={project}"),
+            l => l.GetProperty("data").EnumerateArray().All(r => Expected(r.GetProperty("testId").GetString()!) == Indexed(r)));
+        Assert.Equal(Tests, index.GetProperty("data").GetArrayLength());
+        foreach (var row in index.GetProperty("data").EnumerateArray()) Assert.Equal(Expected(row.GetProperty("testId").GetString()!), Indexed(row));
     }
+
+    private static string Indexed(JsonElement row) => $"{row.GetProperty("flakinessScore").GetDouble()}/{row.GetProperty("label").GetString()}";
 
     private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
     {
@@ -90,7 +101,8 @@ public sealed class CrashConvergenceTests
         }
     }
 
-    private sealed record Replay(HashSet<string> RunIds, Dictionary<string, List<string>> Tests, Dictionary<string, FlakinessState> Scores);
+    private sealed record Replay(HashSet<string> RunIds, Dictionary<string, List<string>> Tests, Dictionary<string, FlakinessState> Scores,
+        Dictionary<string, QuarantineState> Quarantines);
 
     /// <summary>Folds every stored run's results in sequence order: what a fresh replay would derive.</summary>
     private static async Task<Replay> ReplayDurableRunsAsync(HttpClient client, Guid project)
@@ -109,6 +121,7 @@ public sealed class CrashConvergenceTests
         }
         var tests = new Dictionary<string, List<string>>();
         var scores = new Dictionary<string, FlakinessState>();
+        var quarantines = new Dictionary<string, QuarantineState>();
         foreach (var (_, id, detail) in runs.OrderBy(r => r.Sequence))
         {
             var ran = detail.GetProperty("totalTests").GetInt32() - detail.GetProperty("skippedTests").GetInt32();
@@ -124,12 +137,15 @@ public sealed class CrashConvergenceTests
                 {
                     "passed" => ResultKind.Passed, "flaky" => ResultKind.PassedOnRetry, "skipped" => ResultKind.Skipped, _ => ResultKind.Failed,
                 };
-                FlakinessScorer.Update(ref state, new ScorerInput(kind, r.GetProperty("attempt").GetInt32(), 0, 0,
-                    ran == 0 ? 0 : (double)failing / ran, ran), ScorerSettings.Default);
+                var input = new ScorerInput(kind, r.GetProperty("attempt").GetInt32(), 0, 0, ran == 0 ? 0 : (double)failing / ran, ran);
+                FlakinessScorer.Update(ref state, input, ScorerSettings.Default);
                 scores[testId] = state;
+                var quarantine = quarantines.GetValueOrDefault(testId);
+                QuarantinePolicy.AfterResult(ref quarantine, input, state, QuarantineRule.Default, ScorerSettings.Default);
+                quarantines[testId] = quarantine;
             }
         }
-        return new Replay(runs.Select(r => r.Id).ToHashSet(), tests, scores);
+        return new Replay(runs.Select(r => r.Id).ToHashSet(), tests, scores, quarantines);
     }
 
     private static Task<byte[]> ArchiveAsync(int seed)

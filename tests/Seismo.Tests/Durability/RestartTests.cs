@@ -45,4 +45,44 @@ public sealed class RestartTests
         Assert.Equal("processed", (await client.GetFromJsonAsync<JsonElement>($"/api/observations/{observations[2]}")).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await second.Admin().GetAsync($"/api/api-keys?projectId={project}")).StatusCode);
     }
+
+    [Fact]
+    public async Task Quarantine_decisions_settings_and_flakiness_survive_a_restart()
+    {
+        var dataDir = TempDir.Create("seismo-restart-quarantine");
+        Guid project;
+        string key, testId;
+        JsonElement before;
+        await using (var first = new SeismoFactory(dataDir))
+        {
+            (project, key) = await first.CreateProjectAsync("restart-quarantine");
+            var agent = first.ClientWithKey(key);
+            await first.Admin().PatchAsJsonAsync($"/api/projects/{project}/settings", new { dataRetentionDays = 30, autoQuarantineEnabled = false });
+            foreach (var outcome in new[] { "passed", "passed", "passed" })
+            {
+                var archive = await SyntheticReports.ArchiveAsync([new("com.acme.Q", "held", outcome, Reruns: 1), new("com.acme.Q", "other")]);
+                await agent.WaitProcessedAsync((await (await agent.PostArchiveAsync(archive)).JsonAsync()).GetProperty("observation_id").GetString()!);
+            }
+            var list = await agent.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={project}");
+            testId = list.GetProperty("data").EnumerateArray().Single(r => r.GetProperty("testTitle").GetString() == "held").GetProperty("testId").GetString()!;
+            var decision = await agent.PostAsJsonAsync("/api/flakiness", new { testId, projectId = project, isQuarantined = true });
+            Assert.Equal(HttpStatusCode.OK, decision.StatusCode);
+            before = await agent.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}");
+        }
+
+        await using var second = new SeismoFactory(dataDir);
+        var client = second.ClientWithKey(key);
+        var test = await client.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}");
+        Assert.True(test.GetProperty("isQuarantined").GetBoolean());
+        Assert.Equal(before.GetProperty("quarantine").GetProperty("decidedBy").GetString(), test.GetProperty("quarantine").GetProperty("decidedBy").GetString());
+        Assert.Equal(before.GetProperty("label").GetString(), test.GetProperty("label").GetString());
+        Assert.Equal(before.GetProperty("flakinessScore").GetDouble(), test.GetProperty("flakinessScore").GetDouble());
+        var flakiness = await client.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={project}&quarantined=true");
+        var row = Assert.Single(flakiness.GetProperty("data").EnumerateArray());
+        Assert.Equal(testId, row.GetProperty("testId").GetString());
+        Assert.Equal(3, row.GetProperty("flakyRuns").GetInt32());
+        var settings = await client.GetFromJsonAsync<JsonElement>($"/api/projects/{project}/settings");
+        Assert.Equal(30, settings.GetProperty("dataRetentionDays").GetInt32());
+        Assert.False(settings.GetProperty("autoQuarantineEnabled").GetBoolean());
+    }
 }

@@ -1,6 +1,7 @@
 using Seismo.Api.Endpoints;
 using Seismo.Api.Infrastructure;
 using Seismo.Api.Ingest;
+using Seismo.Api.Live;
 using Seismo.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSeismoDefaults();
 builder.AddSeismoSilo();
 builder.AddSeismoIngest();
+builder.AddSeismoLive();
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ app.MapApiKeysApi();
 app.MapRunsApi();
 app.MapTestsApi();
 app.MapFlakinessApi();
+app.MapLive();
 
 app.Run();
 

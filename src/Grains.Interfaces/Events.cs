@@ -16,8 +16,8 @@ public static class EventTypes
 }
 
 /// <summary>
-/// One event of a project's live feed. <see cref="Sequence"/> counts the project's events from 1 without gaps, so a
-/// client resumes with the last one it saw. <see cref="Data"/> is the payload as JSON (camelCase), serialized once
+/// One event of a project's live feed. <see cref="Sequence"/> counts the project's events from 1, so a client resumes
+/// with the last one it saw (after a crash the count skips ahead rather than reuse a number). <see cref="Data"/> is the payload as JSON (camelCase), serialized once
 /// by the publisher and passed through unchanged by SSE, SignalR and webhooks.
 /// </summary>
 [GenerateSerializer, Immutable]

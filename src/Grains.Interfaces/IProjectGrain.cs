@@ -52,6 +52,10 @@ public interface IProjectGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<Page<TestSummary>> ListTestsAsync(string? status, string? search, int limit, int offset);
 
+    /// <summary>The project's live events after <paramref name="afterSequence"/>, from its bounded replay buffer.</summary>
+    [AlwaysInterleave]
+    Task<EventReplay> GetEventsAfterAsync(long afterSequence);
+
     /// <summary>Activates the project and replays runs whose effects are not yet durable in its test grains.</summary>
     Task EnsureRecoveredAsync();
 }

@@ -8,7 +8,8 @@ using Seismo.Grains;
 namespace Seismo.Api.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-API-Key: &lt;key&gt;</c>: one call to the key's
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-API-Key: &lt;key&gt;</c> (or a query key on the live
+/// routes, see <see cref="QueryKey"/>): one call to the key's
 /// grain, addressed by the key's SHA-256. Challenges and refusals answer with Seismo's JSON error body.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
@@ -39,7 +40,21 @@ public sealed class ApiKeyAuthenticationHandler(
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return authorization["Bearer ".Length..].Trim() is { Length: > 0 } bearer ? bearer : null;
-        return request.Headers["X-API-Key"].ToString() is { Length: > 0 } apiKey ? apiKey.Trim() : null;
+        if (request.Headers["X-API-Key"].ToString() is { Length: > 0 } apiKey) return apiKey.Trim();
+        return QueryKey(request);
+    }
+
+    /// <summary>
+    /// Browsers cannot set headers on an EventSource or a WebSocket: the SSE streams take <c>?key=</c> and the SignalR
+    /// hub <c>?access_token=</c>, and nothing else reads a key from the URL (URLs end up in logs).
+    /// </summary>
+    private static string? QueryKey(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        var name = path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase) ? "access_token"
+            : HttpMethods.IsGet(request.Method) && path.EndsWith("/stream", StringComparison.OrdinalIgnoreCase) ? "key"
+            : null;
+        return name is not null && request.Query[name].ToString() is { Length: > 0 } key ? key.Trim() : null;
     }
 }
 

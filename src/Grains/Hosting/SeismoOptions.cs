@@ -36,6 +36,9 @@ public sealed class SeismoOptions
     /// <summary>Cap on one collect request body.</summary>
     public long MaxArchiveBytes { get; set; } = 32L * 1024 * 1024;
 
+    /// <summary>Recent events each project keeps for clients resuming a live stream (Last-Event-ID, afterSequence).</summary>
+    public int LiveReplayCapacity { get; set; } = 1000;
+
     public TierLimits LimitsFor(Tier tier) =>
         Tiers.TryGetValue(tier.ToString().ToLowerInvariant(), out var limits) ? limits : TierLimits.Defaults()[tier.ToString().ToLowerInvariant()];
 }

@@ -64,6 +64,7 @@ public static class SeismoSiloHosting
                 o.Invariant = SqliteInvariant;
                 o.ConnectionString = connectionString;
             });
+            silo.Services.AddSingleton<Seismo.Grains.Live.LiveNodeCache>();
             silo.AddStartupTask<SeismoStartupTask>();
         });
         return builder;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Seismo.Domain.Flakiness;
 using Seismo.Domain.Identity;
+using Seismo.Grains.Live;
 using Seismo.Grains.Hosting;
 using Seismo.Grains.Runs;
 using Seismo.Grains.Storage;
@@ -16,6 +18,7 @@ public sealed class ProjectGrain(
     IRunStore store,
     IOptions<SeismoOptions> options,
     TimeProvider clock,
+    LiveNodeCache liveNodes,
     ILogger<ProjectGrain> logger) : Grain, IProjectGrain
 {
     private static readonly TimeSpan StaleDispatch = TimeSpan.FromSeconds(30);
@@ -23,11 +26,13 @@ public sealed class ProjectGrain(
     private readonly PendingRuns _pending = new();
     private readonly Dictionary<string, CatalogEntry> _catalog = [];
     private readonly FlakinessIndex _index = new();
+    private LiveFeed _feed = null!;
     private long _lastSequence;
     private bool _dirty;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _feed = new LiveFeed(state.State, options.Value.LiveReplayCapacity);
         if (state.State.Info is null) return;
         foreach (var entry in await store.ReadCatalogAsync(this.GetPrimaryKey(), cancellationToken)) _catalog[entry.KeyHash] = entry;
         _lastSequence = await store.LastSequenceAsync(this.GetPrimaryKey(), cancellationToken);
@@ -48,7 +53,15 @@ public sealed class ProjectGrain(
         StartTimers();
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushAsync(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (state.State.Info is not null)
+        {
+            _feed.ReleaseReservation();
+            _dirty = true;
+        }
+        await FlushAsync(cancellationToken);
+    }
 
     public async Task<ProjectInfo> CreateAsync(Guid accountId, string name, string slug)
     {
@@ -77,6 +90,7 @@ public sealed class ProjectGrain(
         state.State.Fold(run, results, _index.Add);
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
+        await EmitAsync([RunEvent(run)]);
         return new AcceptedRun(run, results);
     }
 
@@ -107,11 +121,63 @@ public sealed class ProjectGrain(
         return Task.CompletedTask;
     }
 
-    public Task TestChangedAsync(TestChange change)
+    public async Task TestChangedAsync(TestChange change)
     {
         Index(change.Report);
-        return Task.CompletedTask;
+        await EmitAsync(ChangeEvents(change));
     }
+
+    public Task<EventReplay> GetEventsAfterAsync(long afterSequence) => Task.FromResult(_feed.After(afterSequence));
+
+    /// <summary>Numbers the events, keeps them for replay, and sends them to the listening API nodes.</summary>
+    private async Task EmitAsync(IReadOnlyList<(string Type, string Data)> items)
+    {
+        if (items.Count == 0) return;
+        if (_feed.NeedsReservation)
+        {
+            _feed.Reserve();
+            await state.WriteStateAsync();
+        }
+        var now = clock.GetUtcNow();
+        var events = items.Select(i => _feed.Append(i.Type, state.State.Info!.AccountId, i.Data, now)).ToArray();
+        _dirty = true;
+        // One-way, from this one activation: each node gets the project's events in order, and none holds up the others.
+        foreach (var node in await liveNodes.GetAsync()) _ = node.DeliverAsync(events);
+    }
+
+    private static (string, string) RunEvent(RunSummary run)
+    {
+        var c = run.Counts;
+        var ran = c.Total - c.Skipped;
+        var failing = ran == 0 ? 0 : (double)(c.Failed + c.Errors + c.Flaky) / ran;
+        var incident = FlakinessScorer.IsInfrastructureRun(new ScorerInput(ResultKind.Failed, 1, 0, 0, failing, ran), ScorerSettings.Default);
+        var m = run.Metadata;
+        var data = new RunEventData(m.Id, m.ProjectId, run.Status, c.Total, c.Passed, c.Failed + c.Errors, c.Skipped, c.Flaky, c.PassRate,
+            m.DurationMs, m.Ci.Branch, m.Ci.CommitSha, incident);
+        return (run.Status == "failed" ? EventTypes.RunFailed : EventTypes.RunCompleted, EventJson.Of(data));
+    }
+
+    private List<(string, string)> ChangeEvents(TestChange change)
+    {
+        var projectId = this.GetPrimaryKey();
+        var r = change.Report;
+        var events = new List<(string, string)>();
+        if (change.OldLabel is { } old)
+        {
+            events.Add((EventTypes.TestStatusChanged, EventJson.Of(new TestStatusEventData(change.TestId, projectId, change.Title, change.FilePath,
+                LabelName(old), LabelName(r.Label), change.Reason, Math.Round(r.Score, 4), change.RunId))));
+        }
+        if (change.Quarantined is { } quarantined)
+        {
+            var by = change.DecidedBy ?? Tests.TestState.AutomaticDecision;
+            events.Add((quarantined ? EventTypes.TestQuarantined : EventTypes.TestUnquarantined, EventJson.Of(new TestQuarantineEventData(
+                change.TestId, projectId, change.Title, change.FilePath, quarantined, by == Tests.TestState.AutomaticDecision, by,
+                Math.Round(r.Score, 4), change.RunId))));
+        }
+        return events;
+    }
+
+    private static string LabelName(TestLabel label) => label.ToString().ToUpperInvariant();
 
     private void Index(FlakinessReport report)
     {

@@ -37,6 +37,10 @@ public sealed class ProjectState
     [Id(4)] public Dictionary<string, TestLive> Tests { get; set; } = [];
     [Id(5)] public ProjectSettings? Settings { get; set; }
 
+    /// <summary>The live feed's replay buffer and the last event number reserved in storage (see LiveFeed).</summary>
+    [Id(6)] public List<LiveEvent> RecentEvents { get; set; } = [];
+    [Id(7)] public long EventsReservedThrough { get; set; }
+
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
     public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)
     {

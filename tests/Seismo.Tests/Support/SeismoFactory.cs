@@ -36,6 +36,16 @@ public sealed class SeismoFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 
+    /// <summary>Serves on a real Kestrel loopback port (SSE, SignalR); call before the first request.</summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First());
+    }
+
     public HttpClient ClientWithKey(string key)
     {
         var client = CreateClient();

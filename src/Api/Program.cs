@@ -24,6 +24,7 @@ app.MapApiKeysApi();
 app.MapRunsApi();
 app.MapTestsApi();
 app.MapFlakinessApi();
+app.MapNotificationsApi();
 app.MapLive();
 
 app.Run();

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Seismo.Grains.Storage;
+using Seismo.Grains.Webhooks;
 
 namespace Seismo.Grains.Hosting;
 
@@ -66,6 +67,7 @@ public static class SeismoSiloHosting
             });
             silo.AddStartupTask<SeismoStartupTask>();
         });
+        builder.AddSeismoWebhooks(connectionString, gate);
         return builder;
     }
 

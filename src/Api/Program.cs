@@ -20,6 +20,7 @@ app.MapProjectsApi();
 app.MapApiKeysApi();
 app.MapRunsApi();
 app.MapTestsApi();
+app.MapWebhooksApi();
 
 app.Run();
 

@@ -19,7 +19,8 @@ public static class SeismoJson
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         // Source-generated metadata; each wire type declares its casing. A type in no context fails loudly in tests.
         options.TypeInfoResolver = JsonTypeInfoResolver.Combine(
-                Contracts.SeismoJsonContext.Default, Contracts.CollectJsonContext.Default, ErrorJsonContext.Default)
+                Contracts.SeismoJsonContext.Default, Contracts.CollectJsonContext.Default, ErrorJsonContext.Default,
+                Contracts.WebhookJsonContext.Default)
             .WithAddedModifier(WireCasingAttribute.Apply);
         return options;
     }

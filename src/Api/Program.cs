@@ -25,6 +25,7 @@ app.MapRunsApi();
 app.MapTestsApi();
 app.MapFlakinessApi();
 app.MapNotificationsApi();
+app.MapWebhooksApi();
 app.MapLive();
 
 app.Run();

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Seismo.Grains.Storage;
+using Seismo.Grains.Webhooks;
 
 namespace Seismo.Grains.Hosting;
 
@@ -67,6 +68,7 @@ public static class SeismoSiloHosting
             silo.Services.AddSingleton<Seismo.Grains.Live.LiveNodeCache>();
             silo.AddStartupTask<SeismoStartupTask>();
         });
+        builder.AddSeismoWebhooks(connectionString, gate);
         return builder;
     }
 

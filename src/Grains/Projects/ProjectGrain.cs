@@ -26,6 +26,7 @@ public sealed class ProjectGrain(
     private readonly PendingRuns _pending = new();
     private readonly Dictionary<string, CatalogEntry> _catalog = [];
     private readonly FlakinessIndex _index = new();
+    private readonly RunNotifications _notifications = new();
     private LiveFeed _feed = null!;
     private long _lastSequence;
     private bool _dirty;
@@ -90,7 +91,7 @@ public sealed class ProjectGrain(
         state.State.Fold(run, results, _index.Add);
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
-        await EmitAsync([RunEvent(run)]);
+        await EmitAsync([RunEvent(run)], run.Metadata.Id);
         return new AcceptedRun(run, results);
     }
 
@@ -124,15 +125,18 @@ public sealed class ProjectGrain(
     public async Task TestChangedAsync(TestChange change)
     {
         Index(change.Report);
-        await EmitAsync(ChangeEvents(change));
+        await EmitAsync(ChangeEvents(change), change.RunId);
     }
 
     public Task<EventReplay> GetEventsAfterAsync(long afterSequence) => Task.FromResult(_feed.After(afterSequence));
 
-    /// <summary>Numbers the events, keeps them for replay, and sends them to the listening API nodes.</summary>
-    private async Task EmitAsync(IReadOnlyList<(string Type, string Data)> items)
+    /// <summary>
+    /// Numbers the events, keeps them for replay, and sends them on: to the listening API nodes, to the project's
+    /// webhooks, and (grouped by run) to the account's notification inbox.
+    /// </summary>
+    private async Task<LiveEvent[]> EmitAsync(IReadOnlyList<(string Type, string Data)> items, string? runId)
     {
-        if (items.Count == 0) return;
+        if (items.Count == 0) return [];
         if (_feed.NeedsReservation)
         {
             _feed.Reserve();
@@ -143,6 +147,37 @@ public sealed class ProjectGrain(
         _dirty = true;
         // One-way, from this one activation: each node gets the project's events in order, and none holds up the others.
         foreach (var node in await liveNodes.GetAsync()) _ = node.DeliverAsync(events);
+        await QueueWebhooksAsync(events);
+        foreach (var e in events)
+        {
+            if (_notifications.Add(e, runId) is not { } opened) continue;
+            IGrainTimer? timer = null;
+            timer = this.RegisterGrainTimer(async ct =>
+            {
+                timer?.Dispose();
+                await NotifyAsync(opened);
+            }, new GrainTimerCreationOptions(RunNotifications.Window, Timeout.InfiniteTimeSpan));
+        }
+        return events;
+    }
+
+    private async Task QueueWebhooksAsync(LiveEvent[] events)
+    {
+        try { await GrainFactory.GetGrain<IWebhookGrain>(this.GetPrimaryKey()).PublishAsync(events); }
+        catch (Exception e)
+        {
+            // The run is stored already: its acceptance stands, and the missing deliveries are logged.
+            logger.LogError(e, "Project {Project}: webhook deliveries for events {First}..{Last} could not be queued",
+                this.GetPrimaryKey(), events[0].Sequence, events[^1].Sequence);
+        }
+    }
+
+    private async Task NotifyAsync(string batchKey)
+    {
+        var batch = _notifications.Close(batchKey);
+        if (batch.Length == 0) return;
+        var created = await GrainFactory.GetGrain<INotificationInboxGrain>(state.State.Info!.AccountId).RaiseForEventsAsync(batch);
+        if (created.Length > 0) await EmitAsync(created.Select(n => (EventTypes.NotificationCreated, EventJson.Of(n))).ToList(), runId: null);
     }
 
     private static (string, string) RunEvent(RunSummary run)

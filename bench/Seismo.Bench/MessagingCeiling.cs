@@ -84,7 +84,8 @@ internal static class MessagingCeiling
                 {
                     addSent(batch);
                     batch = 0;
-                    while (totalSent() - received() > MaxInFlight && !stop.IsCancellationRequested) await Task.Yield();
+                    // Sleep rather than spin: a spinning sender would take the thread pool from the grains it waits for.
+                    while (totalSent() - received() > MaxInFlight && !stop.IsCancellationRequested) await Task.Delay(1);
                 }
             }
             addSent(batch);

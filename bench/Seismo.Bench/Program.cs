@@ -6,13 +6,21 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "accuracy" => AccuracyBenchmark.Run(args[1..]),
     "live-latency" => await LiveLatencyBenchmark.RunAsync(args[1..]),
+    "messaging" => await Messaging(),
     _ => Usage(),
 };
+
+static async Task<int> Messaging()
+{
+    Console.WriteLine($"Orleans one-way calls to distinct grains (best of 3 rounds): {await MessagingCeiling.MeasureAsync(TimeSpan.FromSeconds(3)):N0} calls/s");
+    return 0;
+}
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Seismo.Bench -- ingest [--archives N] [--tests N] [--concurrency N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy [--tests N] [--runs N] [--seed N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- live-latency [--probes N] [--background RESULTS_PER_SECOND]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- messaging");
     return 2;
 }

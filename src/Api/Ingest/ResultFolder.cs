@@ -1,4 +1,3 @@
-using Seismo.Domain.Identity;
 using Seismo.Domain.Junit;
 using Seismo.Domain.Results;
 using Seismo.Grains;
@@ -10,21 +9,22 @@ namespace Seismo.Api.Ingest;
 /// and similar write one testcase per attempt) becomes one result whose attempts add up: passed and failed
 /// attempts together make it flaky.
 /// </summary>
-public sealed class ResultFolder
+public sealed class ResultFolder(JunitKeyCache keys)
 {
     private const int MaxStackChars = 8192;
 
     private readonly List<TestResult> _results = [];
     private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
 
+    public ResultFolder() : this(JunitKeyCache.Shared) { }
+
     public IReadOnlyList<TestResult> Results => _results;
 
     public void AddJunit(JunitTestCase c)
     {
-        var key = TestKeys.FromJunit(c.ClassName, c.Name);
-        var title = TitleText.LastSegment(c.Name);
-        Add(new TestResult(key.Value, title, c.Name, NullIfEmpty(c.ClassName), c.File, c.Line, Map(c.Outcome), Math.Max(1, c.Attempts),
-            c.DurationMs ?? 0, c.Message, c.FailureType, Truncate(c.Details), key.HashHex()));
+        var id = keys.Get(c.ClassName, c.Name);
+        Add(new TestResult(id.Key, id.Title, id.Name, NullIfEmpty(id.ClassName), c.File, c.Line, Map(c.Outcome), Math.Max(1, c.Attempts),
+            c.DurationMs ?? 0, c.Message, c.FailureType, Truncate(c.Details), id.KeyHash));
     }
 
     public void Add(TestResult result)

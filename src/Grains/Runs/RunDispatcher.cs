@@ -1,3 +1,4 @@
+using System.Text;
 using Seismo.Domain.Identity;
 
 namespace Seismo.Grains.Runs;
@@ -11,24 +12,41 @@ public static class RunDispatcher
     public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results)
     {
         if (results.Count == 0) return Task.CompletedTask;
+        var projectId = run.Metadata.ProjectId;
+        var tests = new GrainAddressing<ITestGrain>(grains, PublicIds.TestGrainKey(projectId, results[0].KeyHash));
+        // Every key is "{projectId:N}/{keyHash}": the project part is encoded once for the whole run.
+        var prefix = Encoding.UTF8.GetBytes(PublicIds.TestGrainKey(projectId, ""));
+        var context = new RunContext(run);
         var calls = new Task[results.Count];
         for (var i = 0; i < results.Count; i++)
         {
-            calls[i] = grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(run.Metadata.ProjectId, results[i].KeyHash))
-                .ApplyAsync(Application(run, results[i], i));
+            var hash = results[i].KeyHash;
+            var key = new byte[prefix.Length + Encoding.UTF8.GetByteCount(hash)];
+            prefix.CopyTo(key, 0);
+            Encoding.UTF8.GetBytes(hash, key.AsSpan(prefix.Length));
+            calls[i] = tests.Get(key).ApplyAsync(context.Application(results[i], i));
         }
         return Task.WhenAll(calls);
     }
 
     /// <summary>What the test grain of <paramref name="result"/> receives for this run.</summary>
-    public static TestApplication Application(RunSummary run, TestResult result, int index)
+    public static TestApplication Application(RunSummary run, TestResult result, int index) => new RunContext(run).Application(result, index);
+
+    /// <summary>What every result of one run shares in its application.</summary>
+    private readonly struct RunContext(RunSummary run)
     {
-        var meta = run.Metadata;
-        var ran = run.Counts.Total - run.Counts.Skipped;
+        private readonly int _ran = run.Counts.Total - run.Counts.Skipped;
+
         // Flaky results failed an attempt too: an outage that retries hide still trips the scorer's infrastructure gate.
-        var failureFraction = ran == 0 ? 0 : (double)(run.Counts.Failed + run.Counts.Errors + run.Counts.Flaky) / ran;
-        var execution = new TestExecution(run.Sequence, meta.RunGuid, meta.Id, index, result.Status, result.DurationMs,
-            result.Attempts, meta.Ci.Branch, meta.Ci.CommitSha, meta.CreatedAt, result.Message);
-        return new TestApplication(execution, result, failureFraction, ran, run.Rules ?? ProjectRules.Default);
+        private readonly double _failureFraction = run.Counts.Total - run.Counts.Skipped == 0 ? 0
+            : (double)(run.Counts.Failed + run.Counts.Errors + run.Counts.Flaky) / (run.Counts.Total - run.Counts.Skipped);
+
+        public TestApplication Application(TestResult result, int index)
+        {
+            var meta = run.Metadata;
+            var execution = new TestExecution(run.Sequence, meta.RunGuid, meta.Id, index, result.Status, result.DurationMs,
+                result.Attempts, meta.Ci.Branch, meta.Ci.CommitSha, meta.CreatedAt, result.Message);
+            return new TestApplication(execution, result, _failureFraction, _ran, run.Rules ?? ProjectRules.Default);
+        }
     }
 }

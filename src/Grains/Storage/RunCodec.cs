@@ -11,8 +11,9 @@ namespace Seismo.Grains.Storage;
 /// Serialises run rows: metadata as JSON, results in a compact binary layout compressed with zstd.
 /// <para>
 /// Results: one format byte (<see cref="BinaryFormat"/>), then a zstd frame holding the result count and each
-/// result's fields in declaration order: strings as a varint of (UTF-8 length + 1, 0 for null), integers as
-/// zig-zag varints, the duration as a little-endian IEEE double. Rows written before this layout hold zstd-compressed
+/// result: a shape byte saying which of its title and key repeat other fields, then class name, full title, title and
+/// key (each unless the shape says it repeats), and the other fields in declaration order. Strings are a varint of
+/// (UTF-8 length + 1, 0 for null), integers zig-zag varints, the duration a little-endian IEEE double. Rows written before this layout hold zstd-compressed
 /// JSON and start with the zstd frame magic (0x28): they are still read.
 /// </para>
 /// </summary>
@@ -39,10 +40,14 @@ public static class RunCodec
             payload.WriteVarint(results.Count);
             foreach (var r in results)
             {
-                payload.WriteString(r.Key);
-                payload.WriteString(r.Title);
-                payload.WriteString(r.FullTitle);
+                // Most of a result's text repeats itself: the title is the full title and the key is the class scope
+                // and the title joined by a space. Those are flagged rather than written twice.
+                var shape = ShapeOf(r);
+                payload.WriteByte((byte)shape);
                 payload.WriteString(r.ClassName);
+                payload.WriteString(r.FullTitle);
+                if ((shape & Shape.TitleIsFullTitle) == 0) payload.WriteString(r.Title);
+                if ((shape & (Shape.KeyIsClassAndFullTitle | Shape.KeyIsFullTitle)) == 0) payload.WriteString(r.Key);
                 payload.WriteString(r.FilePath);
                 payload.WriteVarint(r.Line is { } line ? ZigZag(line) + 1 : 0);
                 payload.WriteByte((byte)r.Status);
@@ -87,10 +92,12 @@ public static class RunCodec
         var results = new TestResult[count];
         for (var i = 0; i < count; i++)
         {
-            var key = reader.ReadString() ?? "";
-            var title = reader.ReadString() ?? "";
-            var fullTitle = reader.ReadString();
+            var shape = (Shape)reader.ReadByte();
             var className = reader.ReadString();
+            var fullTitle = reader.ReadString();
+            var title = (shape & Shape.TitleIsFullTitle) != 0 ? fullTitle! : reader.ReadString() ?? "";
+            var key = (shape & Shape.KeyIsClassAndFullTitle) != 0 ? className + " " + fullTitle
+                : (shape & Shape.KeyIsFullTitle) != 0 ? fullTitle! : reader.ReadString() ?? "";
             var filePath = reader.ReadString();
             var lineCode = reader.ReadVarint();
             int? line = lineCode == 0 ? null : (int)UnZigZag(lineCode - 1);
@@ -106,6 +113,21 @@ public static class RunCodec
                 stack, keyHash, previous);
         }
         return results;
+    }
+
+    [Flags]
+    private enum Shape : byte { None = 0, TitleIsFullTitle = 1, KeyIsClassAndFullTitle = 2, KeyIsFullTitle = 4 }
+
+    private static Shape ShapeOf(TestResult r)
+    {
+        var shape = Shape.None;
+        if (r.FullTitle is not { } full) return shape;
+        if (r.Title == full) shape |= Shape.TitleIsFullTitle;
+        if (r.Key == full) shape |= Shape.KeyIsFullTitle;
+        else if (r.ClassName is { } scope && r.Key.Length == scope.Length + 1 + full.Length && r.Key.StartsWith(scope, StringComparison.Ordinal)
+                 && r.Key[scope.Length] == ' ' && r.Key.EndsWith(full, StringComparison.Ordinal))
+            shape |= Shape.KeyIsClassAndFullTitle;
+        return shape;
     }
 
     private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));

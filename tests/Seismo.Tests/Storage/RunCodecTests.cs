@@ -13,6 +13,9 @@ public class RunCodecTests
             "expected 1 but was 2", "AssertionError", "at cart.ts:42\n  at run", "0123456789abcdef01234567", 17),
         new("Checkout › totals ✓ ünïcödé 😀", "ünïcödé 😀", null, null, null, null, TestStatus.Flaky, 1, 0, null, null, null, "ffffffffffffffffffffffff"),
         new("", "", "", "", "", -7, TestStatus.Skipped, 0, double.MaxValue, "", "", "", "", long.MaxValue),
+        new("scope with spaces title", "title", "title", "scope with spaces", null, 1, TestStatus.Passed, 1, 1, null, null, null, "h", 2),
+        new("c t", "other", "t", "c", null, 1, TestStatus.Passed, 1, 1, null, null, null, "h", 3),
+        new("t", "t", "t", "c", null, 1, TestStatus.Passed, 1, 1, null, null, null, "h", 4),
         new("k", "t", "t", "c", null, int.MinValue, TestStatus.Error, int.MaxValue, -0.5, new string('x', 70_000), null, null, "h", 1),
     ];
 

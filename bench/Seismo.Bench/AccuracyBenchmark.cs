@@ -28,7 +28,9 @@ internal static class AccuracyBenchmark
     }
 
     /// <summary>Feeds every result to the scorer in run order, as each test grain does; returns the final states.</summary>
-    public static FlakinessState[] Replay(SyntheticHistory history, ResultKind[][] outcomes, AccuracyScoring? scoring = null, Stopwatch? updateTime = null)
+    /// <param name="afterRun">Called after each run with the states so far.</param>
+    public static FlakinessState[] Replay(SyntheticHistory history, ResultKind[][] outcomes, AccuracyScoring? scoring = null, Stopwatch? updateTime = null,
+        Action<SyntheticRun, FlakinessState[]>? afterRun = null)
     {
         var settings = ScorerSettings.Default;
         var tests = history.Tests;
@@ -48,6 +50,7 @@ internal static class AccuracyBenchmark
             }
             updateTime?.Stop();
             scoring?.Observe(run, kinds, t => states[t].Label);
+            afterRun?.Invoke(run, states);
         }
         return states;
     }

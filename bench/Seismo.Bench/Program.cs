@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "accuracy" => AccuracyBenchmark.Run(args[1..]),
     "live-latency" => await LiveLatencyBenchmark.RunAsync(args[1..]),
     "messaging" => await Messaging(),
+    "accuracy-http" => await AccuracyHttpBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -22,5 +23,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy [--tests N] [--runs N] [--seed N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- live-latency [--probes N] [--background RESULTS_PER_SECOND]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- messaging");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy-http [--tests N] [--runs N] [--seed N]");
     return 2;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -47,15 +48,11 @@ public static class CollectApi
         var (info, denied) = await ProjectAccess.ResolveAsync(grains, caller, project, Permission.Upload);
         if (denied is not null) return denied;
 
-        var temporary = archives.NewTemporaryPath();
-        var received = await ReceiveArchiveAsync(http.Request, temporary, options.Value.MaxArchiveBytes, http.RequestAborted);
-        if (received is not null)
-        {
-            ArchiveStore.TryDelete(temporary);
-            return received;
-        }
+        using var archive = new ReceivedArchive(archives);
+        var received = await ReceiveArchiveAsync(http.Request, archive, options.Value.MaxArchiveBytes, http.RequestAborted);
+        if (received is not null) return received;
 
-        var outcome = await ingestor.IngestAsync(temporary, info!, caller.KeyId, http.RequestAborted);
+        var outcome = await ingestor.IngestAsync(archive, info!, caller.KeyId, http.RequestAborted);
         return outcome switch
         {
             CollectOutcome.Accepted a => WithRateHeaders(http, a.Admission, TypedResults.Ok(new CollectResponse(
@@ -67,8 +64,8 @@ public static class CollectApi
         };
     }
 
-    /// <summary>Streams the multipart field 'archive' to disk. Returns an error result, or null when stored.</summary>
-    private static async Task<IResult?> ReceiveArchiveAsync(HttpRequest request, string path, long maxBytes, CancellationToken ct)
+    /// <summary>Receives the multipart field 'archive'. Returns an error result, or null when received.</summary>
+    private static async Task<IResult?> ReceiveArchiveAsync(HttpRequest request, ReceivedArchive archive, long maxBytes, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return ApiError.Validation("archive", "required", "Send multipart/form-data with a file field 'archive'");
@@ -82,15 +79,21 @@ public static class CollectApi
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, "archive", StringComparison.Ordinal)) continue;
-                await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-                var buffer = new byte[1 << 16];
-                long total = 0;
-                int read;
-                while ((read = await section.Body.ReadAsync(buffer, ct)) > 0)
+                var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+                try
                 {
-                    total += read;
-                    if (total > maxBytes) return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", $"The archive is over {maxBytes} bytes");
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                    long total = 0;
+                    int read;
+                    while ((read = await section.Body.ReadAsync(buffer, ct)) > 0)
+                    {
+                        total += read;
+                        if (total > maxBytes) return ApiError.Of(StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", $"The archive is over {maxBytes} bytes");
+                        await archive.WriteAsync(buffer.AsMemory(0, read), ct);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
                 return null;
             }

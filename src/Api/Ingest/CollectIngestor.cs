@@ -28,8 +28,8 @@ public sealed class CollectIngestor(
     RunFanOut fanOut,
     TimeProvider clock)
 {
-    /// <param name="temporaryArchive">The upload, already on disk; it is moved into the archive store or deleted.</param>
-    public async Task<CollectOutcome> IngestAsync(string temporaryArchive, ProjectInfo project, Guid agentId, CancellationToken ct)
+    /// <param name="archive">The upload, received whole; committed into the archive store when the run is accepted.</param>
+    public async Task<CollectOutcome> IngestAsync(ReceivedArchive archive, ProjectInfo project, Guid agentId, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         var committed = false;
@@ -38,8 +38,8 @@ public sealed class CollectIngestor(
             ParsedObservation parsed;
             try
             {
-                await using var file = new FileStream(temporaryArchive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-                parsed = await parser.ParseAsync(file, ct);
+                await using var content = await archive.OpenReadAsync(ct);
+                parsed = await parser.ParseAsync(content, ct);
             }
             catch (CollectArchiveException e)
             {
@@ -54,7 +54,7 @@ public sealed class CollectIngestor(
             var runGuid = Guid.NewGuid();
             try
             {
-                var path = archives.Commit(temporaryArchive, project.Id, runGuid);
+                var path = archive.Commit(project.Id, runGuid);
                 committed = true;
                 var metadata = Metadata(parsed, project, agentId, runGuid, receivedAt, path);
                 var accepted = await grains.GetGrain<IProjectGrain>(project.Id).AcceptRunAsync(new RunSubmission(metadata, parsed.Results));
@@ -70,7 +70,7 @@ public sealed class CollectIngestor(
         }
         finally
         {
-            if (!committed) ArchiveStore.TryDelete(temporaryArchive);
+            if (!committed) archive.Dispose();
         }
     }
 

@@ -21,12 +21,37 @@ public sealed class ArchiveStore(string root)
     /// <summary>Makes a fully written temporary file durable at its final path.</summary>
     public string Commit(string temporaryPath, Guid projectId, Guid runGuid)
     {
-        var target = PathFor(projectId, runGuid);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         using (var file = new FileStream(temporaryPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
             file.Flush(flushToDisk: true);
+        return MoveIntoPlace(temporaryPath, projectId, runGuid);
+    }
+
+    private string MoveIntoPlace(string temporaryPath, Guid projectId, Guid runGuid)
+    {
+        var target = PathFor(projectId, runGuid);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Move(temporaryPath, target, overwrite: true);
         return target;
+    }
+
+    /// <summary>Writes an archive held in memory and makes it durable at its final path.</summary>
+    public string Commit(ReadOnlySpan<byte> content, Guid projectId, Guid runGuid)
+    {
+        var temporary = NewTemporaryPath();
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(content);
+                file.Flush(flushToDisk: true);
+            }
+            return MoveIntoPlace(temporary, projectId, runGuid);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
     }
 
     public static void TryDelete(string path)

@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
     "accuracy" => AccuracyBenchmark.Run(args[1..]),
     "accuracy-http" => await AccuracyHttpBenchmark.RunAsync(args[1..]),
+    "flakiness-index" => await FlakinessIndexBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Seismo.Bench -- ingest [--archives N] [--tests N] [--concurrency N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy [--tests N] [--runs N] [--seed N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy-http [--tests N] [--runs N] [--seed N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- flakiness-index [--tests N] [--rounds N] [--calls N]");
     return 2;
 }

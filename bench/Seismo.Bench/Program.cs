@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "live-latency" => await LiveLatencyBenchmark.RunAsync(args[1..]),
     "messaging" => await Messaging(),
     "accuracy-http" => await AccuracyHttpBenchmark.RunAsync(args[1..]),
+    "flakiness-index" => await FlakinessIndexBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -24,5 +25,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- live-latency [--probes N] [--background RESULTS_PER_SECOND]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- messaging");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy-http [--tests N] [--runs N] [--seed N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- flakiness-index [--tests N] [--rounds N] [--calls N]");
     return 2;
 }

@@ -245,17 +245,20 @@ public sealed class ProjectGrain(
         var projectId = this.GetPrimaryKey();
         var rows = new List<FlakinessRow>();
         var total = 0;
+        // Without a score floor the counters already know the total, so a page stops once it is full.
+        int? known = minScore > 0 ? null : quarantined switch { null => _index.Count, true => _index.QuarantinedTests, false => null };
         foreach (var hash in _index.AtLeast(minScore, quarantinedOnly: quarantined == true))
         {
             var live = state.State.Tests[hash];
             if (quarantined == false && live.IsQuarantined) continue;
+            if (known is not null && rows.Count >= limit) break;
             if (total++ < offset || rows.Count >= limit) continue;
             _catalog.TryGetValue(hash, out var entry);
             rows.Add(new FlakinessRow(PublicIds.TestId(projectId, hash), entry?.Title ?? "", entry?.FilePath, live.Score, live.Label,
                 live.TotalRuns, live.FlakyRuns, live.LastFlakyAt, live.IsQuarantined));
         }
         var summary = new FlakinessSummary(_index.FlakyTests, _index.QuarantinedTests, _index.AverageFlakyScore);
-        return Task.FromResult(new FlakinessPage(rows.ToArray(), total, summary));
+        return Task.FromResult(new FlakinessPage(rows.ToArray(), known ?? total, summary));
     }
 
     public Task<ObservationState> GetObservationStateAsync(long sequence) =>

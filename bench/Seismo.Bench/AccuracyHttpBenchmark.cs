@@ -37,8 +37,7 @@ internal static partial class AccuracyHttpBenchmark
         using var http = seismo.Client();
         using var streamHttp = new HttpClient { BaseAddress = new Uri(seismo.BaseUrl), Timeout = Timeout.InfiniteTimeSpan };
         streamHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SeismoProcess.AdminKey);
-        var projects = await http.GetFromJsonAsync<JsonElement>("/api/projects");
-        var projectId = projects.GetProperty("data")[0].GetProperty("id").GetString()!;
+        var projectId = await CollectHttp.DefaultProjectAsync(http);
 
         // The stream is open before the first run, so it sees every change.
         var changes = new ConcurrentQueue<(int Test, string? RunId, FlakinessLabel Old, FlakinessLabel New, long Sequence)>();
@@ -64,7 +63,7 @@ internal static partial class AccuracyHttpBenchmark
         foreach (var run in history.Runs)
         {
             var started = Stopwatch.GetTimestamp();
-            var observation = await PostAsync(http, projectId, archives[run.Index]);
+            var observation = await CollectHttp.PostAsync(http, projectId, archives[run.Index]);
             while (true)
             {
                 var status = await http.GetFromJsonAsync<JsonElement>($"/api/observations/{observation}");
@@ -175,18 +174,6 @@ internal static partial class AccuracyHttpBenchmark
             ["GITHUB_RUN_ID"] = (1000 + run.Index).ToString(),
         };
         return SyntheticReports.ArchiveAsync(cases, returnCode: anyFailed ? 1 : 0, env: env);
-    }
-
-    private static async Task<string> PostAsync(HttpClient http, string projectId, byte[] archive)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(archive);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/zstd");
-        form.Add(file, "archive", "artifacts.tar.zst");
-        using var response = await http.PostAsync($"/collect?projectId={projectId}", form);
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.GetProperty("observation_id").GetString()!;
     }
 
     private static async Task<Dictionary<int, JsonElement>> EndStateAsync(HttpClient http, string projectId)

@@ -121,8 +121,7 @@ internal static class FlakinessIndexBenchmark
             "then GET /api/flakiness over loopback HTTP");
         await using var seismo = await SeismoProcess.StartAsync(environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
         using var http = seismo.Client();
-        var projects = await http.GetFromJsonAsync<JsonElement>("/api/projects");
-        var projectId = projects.GetProperty("data")[0].GetProperty("id").GetString()!;
+        var projectId = await CollectHttp.DefaultProjectAsync(http);
 
         var clock = Stopwatch.StartNew();
         var observations = new List<string>();
@@ -132,7 +131,7 @@ internal static class FlakinessIndexBenchmark
             await Parallel.ForEachAsync(Enumerable.Range(0, archiveCount), async (a, _) => archives[a] = await ArchiveAsync(a, round, perArchive, testCount));
             var ids = new string[archiveCount];
             await Parallel.ForEachAsync(Enumerable.Range(0, archiveCount), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-                async (a, _) => ids[a] = await PostAsync(http, projectId, archives[a]));
+                async (a, _) => ids[a] = await CollectHttp.PostAsync(http, projectId, archives[a]));
             observations.AddRange(ids);
         }
         foreach (var id in observations)
@@ -214,16 +213,5 @@ internal static class FlakinessIndexBenchmark
             ["GITHUB_RUN_ID"] = $"{round * 1000 + a}",
         };
         return SyntheticReports.ArchiveAsync(cases, returnCode: 1, env: env);
-    }
-
-    private static async Task<string> PostAsync(HttpClient http, string projectId, byte[] archive)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(archive);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/zstd");
-        form.Add(file, "archive", "artifacts.tar.zst");
-        using var response = await http.PostAsync($"/collect?projectId={projectId}", form);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("observation_id").GetString()!;
     }
 }

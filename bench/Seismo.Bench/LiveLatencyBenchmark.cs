@@ -25,8 +25,8 @@ internal static class LiveLatencyBenchmark
         await using var seismo = await SeismoProcess.StartAsync();
         using var http = seismo.Client();
         http.Timeout = Timeout.InfiniteTimeSpan;
-        var probeProject = await CreateProjectAsync(http, "latency-probe");
-        var loadProject = await CreateProjectAsync(http, "latency-load");
+        var probeProject = await CollectHttp.CreateProjectAsync(http, "latency-probe");
+        var loadProject = await CollectHttp.CreateProjectAsync(http, "latency-load");
 
         var arrivals = new ConcurrentDictionary<string, (long Sse, long Hub)>();
         await using var sse = await SseClient.OpenAsync(http, $"/api/events/stream?projectId={probeProject}");
@@ -57,7 +57,7 @@ internal static class LiveLatencyBenchmark
         var loadArchive = await SyntheticReports.ArchiveAsync(Enumerable.Range(0, 1000).Select(i => new SyntheticCase($"com.acme.Load{i % 50}", $"load{i}")));
 
         // Warm up the path, then measure under load.
-        for (var i = 0; i < 50; i++) await PostAsync(http, probeProject, probeArchive);
+        for (var i = 0; i < 50; i++) await CollectHttp.PostAsync(http, probeProject, probeArchive);
         using var stopLoad = new CancellationTokenSource();
         var load = BackgroundLoadAsync(http, loadProject, loadArchive, backgroundRate / 1000.0, stopLoad.Token);
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -66,7 +66,7 @@ internal static class LiveLatencyBenchmark
         for (var i = 0; i < probes; i++)
         {
             var sent = Stopwatch.GetTimestamp();
-            var runId = await PostAsync(http, probeProject, probeArchive);
+            var runId = await CollectHttp.PostAsync(http, probeProject, probeArchive);
             answered.Add((runId, sent, Stopwatch.GetTimestamp()));
             await Task.Delay(25);
         }
@@ -123,29 +123,11 @@ internal static class LiveLatencyBenchmark
             {
                 try { await Task.Delay(due, stop); } catch (OperationCanceledException) { break; }
             }
-            inFlight.Add(PostAsync(http, project, archive));
+            inFlight.Add(CollectHttp.PostAsync(http, project, archive));
             sent++;
             inFlight.RemoveAll(t => t.IsCompleted);
         }
         await Task.WhenAll(inFlight);
         return (sent * 1000, clock.Elapsed.TotalSeconds);
-    }
-
-    private static async Task<string> CreateProjectAsync(HttpClient http, string name)
-    {
-        var response = await http.PostAsJsonAsync("/api/projects", new { name });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
-
-    private static async Task<string> PostAsync(HttpClient http, string projectId, byte[] archive)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(archive);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/zstd");
-        form.Add(file, "archive", "artifacts.tar.zst");
-        using var response = await http.PostAsync($"/collect?projectId={projectId}", form);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("observation_id").GetString()!;
     }
 }

@@ -35,7 +35,8 @@ public static class FlakinessApi
             QueryParams.Project(caller, projectId, out var project),
             Score(minScore, out var min),
             QueryParams.Bool("quarantined", quarantined, out var onlyQuarantined),
-            Paging(limit, offset, out var take, out var skip),
+            // Unlike other lists, no default cap: the contract returns every test.
+            QueryParams.Paging(limit, offset, out var take, out var skip, defaultLimit: int.MaxValue),
         };
         var invalid = problems.FirstOrDefault(p => p is not null);
         if (invalid is not null) return ApiError.Validation(invalid);
@@ -77,13 +78,5 @@ public static class FlakinessApi
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out score) && score is >= 0 and <= 1
             ? null
             : new FieldError("minScore", "out_of_range", "Query parameter 'minScore' must be a number from 0 to 1");
-    }
-
-    // Unlike other lists, no default cap: the contract returns every test.
-    private static FieldError? Paging(string? limit, string? offset, out int take, out int skip)
-    {
-        var error = QueryParams.Paging(limit ?? "1", offset, out take, out skip);
-        if (limit is null) take = int.MaxValue;
-        return error;
     }
 }

@@ -9,9 +9,10 @@ internal static class QueryParams
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
-    public static FieldError? Paging(string? limit, string? offset, out int take, out int skip)
+    /// <param name="defaultLimit">The page size when no limit is given (the flakiness list, per its contract, has none).</param>
+    public static FieldError? Paging(string? limit, string? offset, out int take, out int skip, int defaultLimit = DefaultLimit)
     {
-        take = DefaultLimit;
+        take = defaultLimit;
         skip = 0;
         if (limit is not null && (!int.TryParse(limit, out take) || take < 1 || take > MaxLimit))
             return new FieldError("limit", "out_of_range", $"Query parameter 'limit' must be an integer from 1 to {MaxLimit}");

@@ -63,23 +63,21 @@ public static class LiveApi
         return Results.Empty;
     }
 
-    private static async Task<IResult> NotificationStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options)
-    {
-        var caller = SeismoCaller.From(http.User);
-        using var subscription = broker.Subscribe(e => e.Type == EventTypes.NotificationCreated && Sees(caller, e));
-        var sse = await SseStream.OpenAsync(http);
-        await PumpAsync(sse, subscription, options.Value.Heartbeat, http.RequestAborted,
-            e => sse.WriteEventAsync("notification", null, e.Data, http.RequestAborted));
-        return Results.Empty;
-    }
+    private static Task<IResult> NotificationStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options) =>
+        CallerStreamAsync(http, broker, options, EventTypes.NotificationCreated, sseType: "notification");
 
-    private static async Task<IResult> UploadStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options)
+    private static Task<IResult> UploadStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options) =>
+        CallerStreamAsync(http, broker, options, EventTypes.UploadProgress, sseType: null);
+
+    /// <summary>One type of event across every project the caller reaches; the payload alone is the frame's data.</summary>
+    private static async Task<IResult> CallerStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options,
+        string eventType, string? sseType)
     {
         var caller = SeismoCaller.From(http.User);
-        using var subscription = broker.Subscribe(e => e.Type == EventTypes.UploadProgress && Sees(caller, e));
+        using var subscription = broker.Subscribe(e => e.Type == eventType && Sees(caller, e));
         var sse = await SseStream.OpenAsync(http);
         await PumpAsync(sse, subscription, options.Value.Heartbeat, http.RequestAborted,
-            e => sse.WriteEventAsync(null, null, e.Data, http.RequestAborted));
+            e => sse.WriteEventAsync(sseType, null, e.Data, http.RequestAborted));
         return Results.Empty;
     }
 

@@ -67,10 +67,12 @@ public static class PublicIds
         return Guid.TryParse(underscore >= 0 ? id[(underscore + 1)..] : id, out runGuid);
     }
 
-    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
+    /// <summary>Unpadded base64url, the spelling of every opaque id Seismo hands out.</summary>
+    public static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static bool TryFromBase64Url(ReadOnlySpan<char> text, Span<byte> into)
+    /// <summary>Decodes <see cref="Base64Url"/> text that fills <paramref name="into"/> exactly.</summary>
+    public static bool TryFromBase64Url(ReadOnlySpan<char> text, Span<byte> into)
     {
         if (text.Length > 64) return false;
         var s = text.ToString().Replace('-', '+').Replace('_', '/');

@@ -1,3 +1,5 @@
+using Seismo.Domain.Identity;
+
 namespace Seismo.Domain.Webhooks;
 
 /// <summary>
@@ -14,16 +16,15 @@ public static class WebhookIds
         Span<byte> bytes = stackalloc byte[32];
         projectId.TryWriteBytes(bytes[..16], bigEndian: true, out _);
         webhookId.TryWriteBytes(bytes[16..], bigEndian: true, out _);
-        return Prefix + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Prefix + PublicIds.Base64Url(bytes);
     }
 
     public static bool TryParse(string? id, out Guid projectId, out Guid webhookId)
     {
         projectId = webhookId = Guid.Empty;
         if (id is null || !id.StartsWith(Prefix, StringComparison.Ordinal) || id.Length != Prefix.Length + 43) return false;
-        var text = id[Prefix.Length..].Replace('-', '+').Replace('_', '/') + "=";
         Span<byte> bytes = stackalloc byte[32];
-        if (!Convert.TryFromBase64String(text, bytes, out var written) || written != 32) return false;
+        if (!PublicIds.TryFromBase64Url(id.AsSpan(Prefix.Length), bytes)) return false;
         projectId = new Guid(bytes[..16], bigEndian: true);
         webhookId = new Guid(bytes[16..], bigEndian: true);
         // Only the canonical spelling: one webhook, one id.

@@ -9,11 +9,12 @@ namespace Seismo.Grains;
 public interface ITestGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Applies one run's result. Idempotent: a run already applied is ignored (replay after a crash). One-way: the
-    /// run is durable before it is fanned out, and the grain acknowledges through the project once it has persisted.
+    /// Applies this test's results of one or more runs, in sequence order. Idempotent: a run already applied is
+    /// ignored (replay after a crash). One-way: the runs are durable before they are fanned out, and the grain
+    /// acknowledges through the project once it has persisted.
     /// </summary>
     [OneWay]
-    Task ApplyAsync(TestApplication application);
+    Task ApplyAsync(TestApplication[] applications);
 
     Task<TestView?> GetAsync();
 

@@ -1,45 +1,85 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Seismo.Grains;
+using Seismo.Grains.Hosting;
 using Seismo.Grains.Runs;
+using Seismo.Grains.Storage;
 
 namespace Seismo.Api.Ingest;
 
 /// <summary>
-/// Hands accepted runs to their test grains after the client has its answer. On shutdown it waits for what is in
-/// flight; anything lost (a crash) is replayed by the project grain from the durable run log.
+/// Hands accepted runs to their test grains after the client has its answer. Each project has one lane: a run that
+/// finds the lane idle goes out at once; runs accepted while the lane is busy or lingering go out together, one call
+/// per distinct test instead of one per result. On shutdown it waits for what is queued; anything lost (a crash) is
+/// replayed by the project grain from the durable run log.
 /// </summary>
-public sealed class RunFanOut(IGrainFactory grains, ILogger<RunFanOut> logger) : IHostedService
+public sealed class RunFanOut(IGrainFactory grains, IOptions<SeismoOptions> options, ILogger<RunFanOut> logger) : IHostedService
 {
-    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
-    private long _next;
+    private readonly ConcurrentDictionary<Guid, Lane> _lanes = new();
+    private readonly TimeSpan _linger = options.Value.FanOutLinger;
 
-    public void Start(AcceptedRun accepted)
-    {
-        var id = Interlocked.Increment(ref _next);
-        _inFlight[id] = Task.Run(async () =>
-        {
-            try
-            {
-                var run = accepted.Run;
-                await RunDispatcher.DispatchAsync(grains, run, accepted.Results);
-                await grains.GetGrain<IProjectGrain>(run.Metadata.ProjectId).MarkDispatchedAsync(run.Sequence);
-            }
-            catch (Exception e)
-            {
-                // The project's stale-dispatch timer redispatches it from the run log.
-                logger.LogWarning(e, "Fan-out of run {Run} failed; it will be redispatched", accepted.Run.Metadata.Id);
-            }
-            finally
-            {
-                _inFlight.TryRemove(id, out _);
-            }
-        });
-    }
+    public void Start(AcceptedRun accepted) =>
+        _lanes.GetOrAdd(accepted.Run.Metadata.ProjectId, _ => new Lane(this)).Enqueue(new StoredRun(accepted.Run, accepted.Results));
 
     /// <summary>Completes when every run handed over so far has reached its test grains (tests and benchmarks).</summary>
-    public Task DrainAsync() => Task.WhenAll(_inFlight.Values);
+    public async Task DrainAsync()
+    {
+        while (_lanes.Values.Select(l => l.Idle).ToArray() is var idle && idle.Any(t => !t.IsCompleted)) await Task.WhenAll(idle);
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => DrainAsync().WaitAsync(cancellationToken);
+
+    private async Task DispatchAsync(IReadOnlyList<StoredRun> batch)
+    {
+        try
+        {
+            await RunDispatcher.DispatchAsync(grains, batch);
+            var project = grains.GetGrain<IProjectGrain>(batch[0].Summary.Metadata.ProjectId);
+            foreach (var run in batch) await project.MarkDispatchedAsync(run.Summary.Sequence);
+        }
+        catch (Exception e)
+        {
+            // The project's stale-dispatch timer redispatches them from the run log.
+            logger.LogWarning(e, "Fan-out of runs {First}..{Last} failed; they will be redispatched",
+                batch[0].Summary.Sequence, batch[^1].Summary.Sequence);
+        }
+    }
+
+    /// <summary>One project's queue of accepted runs and the single loop that sends them.</summary>
+    private sealed class Lane(RunFanOut owner)
+    {
+        private readonly Lock _gate = new();
+        private List<StoredRun> _queue = [];
+        private Task _loop = Task.CompletedTask;
+
+        /// <summary>Completes once the lane has sent everything queued so far.</summary>
+        public Task Idle { get { lock (_gate) return _loop; } }
+
+        public void Enqueue(StoredRun run)
+        {
+            lock (_gate)
+            {
+                _queue.Add(run);
+                if (_loop.IsCompleted) _loop = Task.Run(RunAsync);
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            while (true)
+            {
+                List<StoredRun> batch;
+                lock (_gate)
+                {
+                    if (_queue.Count == 0) return;
+                    (batch, _queue) = (_queue, []);
+                }
+                await owner.DispatchAsync(batch);
+                // Runs that arrive within the linger join the next batch; an idle lane sends the next run at once.
+                if (owner._linger > TimeSpan.Zero) await Task.Delay(owner._linger);
+            }
+        }
+    }
 }

@@ -27,6 +27,13 @@ public sealed class SeismoOptions
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// After fanning out a batch of runs, how long a project's lane waits so that the runs accepted meanwhile go out
+    /// together (one call per test rather than per result). Only a busy project waits: a run reaching an idle lane
+    /// goes out at once. Zero sends every batch as soon as the previous one is out.
+    /// </summary>
+    public TimeSpan FanOutLinger { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long a store command waits for a busy database before the request answers 503.</summary>
     public int StoreTimeoutSeconds { get; set; } = 30;
 

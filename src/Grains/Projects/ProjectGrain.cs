@@ -22,6 +22,7 @@ public sealed class ProjectGrain(
     ILogger<ProjectGrain> logger) : Grain, IProjectGrain
 {
     private static readonly TimeSpan StaleDispatch = TimeSpan.FromSeconds(30);
+    private const int ReplayBatch = 32;
 
     private readonly PendingRuns _pending = new();
     private readonly Dictionary<string, CatalogEntry> _catalog = [];
@@ -316,20 +317,21 @@ public sealed class ProjectGrain(
         _dirty = true;
     }
 
+    // Replayed in batches: one call per test per batch rather than per run.
     private async Task ReplayAsync(IReadOnlyList<StoredRun> runs)
     {
-        foreach (var run in runs)
+        foreach (var batch in runs.Chunk(ReplayBatch))
         {
             try
             {
-                await RunDispatcher.DispatchAsync(GrainFactory, run.Summary, run.Results);
-                _pending.MarkDispatched(run.Summary.Sequence);
+                await RunDispatcher.DispatchAsync(GrainFactory, batch);
+                foreach (var run in batch) _pending.MarkDispatched(run.Summary.Sequence);
             }
             catch (Exception e)
             {
                 // Left pending: the stale-dispatch timer tries again.
-                logger.LogWarning(e, "Replay of run {Sequence} failed", run.Summary.Sequence);
-                _pending.MarkDispatchFailed(run.Summary.Sequence, clock.GetUtcNow());
+                logger.LogWarning(e, "Replay of runs {First}..{Last} failed", batch[0].Summary.Sequence, batch[^1].Summary.Sequence);
+                foreach (var run in batch) _pending.MarkDispatchFailed(run.Summary.Sequence, clock.GetUtcNow());
             }
         }
         Advance();

@@ -1,32 +1,63 @@
 using System.Text;
 using Seismo.Domain.Identity;
+using Seismo.Grains.Storage;
 
 namespace Seismo.Grains.Runs;
 
 /// <summary>
-/// Fans a stored run out to its test grains: one call per test, all in flight at once, no grain in between.
-/// Used by the API after it answers, and by a project grain replaying runs after a crash.
+/// Fans stored runs out to their test grains: one call per test, all in flight at once, no grain in between.
+/// Several runs of one project dispatched together cost one call per distinct test, carrying that test's results
+/// in sequence order. Used by the API after it answers, and by a project grain replaying runs after a crash.
 /// </summary>
 public static class RunDispatcher
 {
-    public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results)
+    public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results) =>
+        DispatchAsync(grains, [new StoredRun(run, results)]);
+
+    /// <param name="runs">Runs of one project, in any order.</param>
+    public static Task DispatchAsync(IGrainFactory grains, IReadOnlyList<StoredRun> runs)
     {
-        if (results.Count == 0) return Task.CompletedTask;
-        var projectId = run.Metadata.ProjectId;
-        var tests = new GrainAddressing<ITestGrain>(grains, PublicIds.TestGrainKey(projectId, results[0].KeyHash));
-        // Every key is "{projectId:N}/{keyHash}": the project part is encoded once for the whole run.
+        var first = runs.FirstOrDefault(r => r.Results.Count > 0);
+        if (first is null) return Task.CompletedTask;
+        var projectId = first.Summary.Metadata.ProjectId;
+        var tests = new GrainAddressing<ITestGrain>(grains, PublicIds.TestGrainKey(projectId, first.Results[0].KeyHash));
+        // Every key is "{projectId:N}/{keyHash}": the project part is encoded once for the whole batch.
         var prefix = Encoding.UTF8.GetBytes(PublicIds.TestGrainKey(projectId, ""));
-        var context = new RunContext(run);
-        var calls = new Task[results.Count];
-        for (var i = 0; i < results.Count; i++)
+        var byTest = runs.Count == 1 ? OneRun(runs[0]) : ByTest(runs);
+        var calls = new Task[byTest.Count];
+        var i = 0;
+        foreach (var (hash, applications) in byTest)
         {
-            var hash = results[i].KeyHash;
             var key = new byte[prefix.Length + Encoding.UTF8.GetByteCount(hash)];
             prefix.CopyTo(key, 0);
             Encoding.UTF8.GetBytes(hash, key.AsSpan(prefix.Length));
-            calls[i] = tests.Get(key).ApplyAsync(context.Application(results[i], i));
+            calls[i++] = tests.Get(key).ApplyAsync(applications);
         }
         return Task.WhenAll(calls);
+    }
+
+    private static List<KeyValuePair<string, TestApplication[]>> OneRun(StoredRun run)
+    {
+        var context = new RunContext(run.Summary);
+        var list = new List<KeyValuePair<string, TestApplication[]>>(run.Results.Count);
+        for (var i = 0; i < run.Results.Count; i++) list.Add(new(run.Results[i].KeyHash, [context.Application(run.Results[i], i)]));
+        return list;
+    }
+
+    private static List<KeyValuePair<string, TestApplication[]>> ByTest(IReadOnlyList<StoredRun> runs)
+    {
+        var grouped = new Dictionary<string, List<TestApplication>>(runs[0].Results.Count, StringComparer.Ordinal);
+        foreach (var run in runs.OrderBy(r => r.Summary.Sequence))
+        {
+            var context = new RunContext(run.Summary);
+            for (var i = 0; i < run.Results.Count; i++)
+            {
+                var result = run.Results[i];
+                if (!grouped.TryGetValue(result.KeyHash, out var list)) grouped[result.KeyHash] = list = new List<TestApplication>(runs.Count);
+                list.Add(context.Application(result, i));
+            }
+        }
+        return grouped.Select(p => new KeyValuePair<string, TestApplication[]>(p.Key, p.Value.ToArray())).ToList();
     }
 
     /// <summary>What the test grain of <paramref name="result"/> receives for this run.</summary>

@@ -45,9 +45,9 @@ public sealed class TestGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         FlushCoreAsync(cancellationToken, notifyProject: reason.ReasonCode != DeactivationReasonCode.ShuttingDown);
 
-    public Task ApplyAsync(TestApplication application)
+    public Task ApplyAsync(TestApplication[] applications)
     {
-        Offer(application);
+        foreach (var application in applications) Offer(application);
         return Task.CompletedTask;
     }
 

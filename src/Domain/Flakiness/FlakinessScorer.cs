@@ -115,15 +115,17 @@ public static class FlakinessScorer
 
     /// <summary>
     /// A pass ends the streak if it is on the branch of the latest failure (or the streak has waited too long).
-    /// Failures of a streak that never tripped the CUSUM were isolated after all and now feed the estimate;
-    /// a regression's failures are dropped. The CUSUM restarts from zero: a pass after a regression means a fix.
+    /// Failures of a streak that never tripped the CUSUM were isolated after all and now feed the estimate, unless
+    /// they came soon after a regression was fixed (its tail); a regression's failures are dropped. The CUSUM restarts from zero: a pass after a regression means a fix.
     /// </summary>
     private static void ResolveStreak(ref FlakinessState s, ulong branch, ScorerSettings settings)
     {
         if (s.StreakLength == 0) return;
         var ends = branch == s.StreakBranch || ++s.StreakAge > settings.HoldLimit;
         if (!ends) return;
-        if ((s.Flags & StateFlags.RegressionFlagged) == 0) CountResult(ref s, failed: true, s.StreakLength, settings);
+        if ((s.Flags & StateFlags.RegressionFlagged) != 0) s.RegressionFixedAt = s.TotalRuns;
+        else if (s.RegressionFixedAt == 0 || s.TotalRuns - s.RegressionFixedAt > settings.RegressionAftermath)
+            CountResult(ref s, failed: true, s.StreakLength, settings);
         s.StreakLength = 0;
         s.StreakAge = 0;
         s.StreakEvidence = 0;

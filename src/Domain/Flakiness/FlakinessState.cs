@@ -51,6 +51,9 @@ public struct FlakinessState
 
     /// <summary>Value of <see cref="TotalRuns"/> at the latest confirming evidence.</summary>
     public long LastFlakyRunSequence;
+
+    /// <summary>Value of <see cref="TotalRuns"/> when the latest regression was fixed (0: never).</summary>
+    public int RegressionFixedAt;
 }
 
 internal static class StateFlags

@@ -47,7 +47,13 @@ public sealed record ScorerSettings
     /// A held failure waits for the next run on its branch; after this many results on other branches
     /// it is resolved anyway (the branch may be gone).
     /// </summary>
-    public int HoldLimit { get; init; } = 50;
+    public int HoldLimit { get; init; } = 100;
+
+    /// <summary>
+    /// For this many results after a regression is fixed, held failures that resolve without tripping the CUSUM are
+    /// taken for the regression's tail (branches and re-runs still on the broken commits) and dropped, not counted.
+    /// </summary>
+    public int RegressionAftermath { get; init; } = 50;
 
     /// <summary>Results during which a pass on retry or a same-commit flip keeps the test SUSPECTED.</summary>
     public int SuspicionWindow { get; init; } = 100;

@@ -28,6 +28,7 @@ public struct FlakinessStateSurrogate
     [Id(16)] public int FlakyRuns;
     [Id(17)] public int InfraRuns;
     [Id(18)] public long LastFlakyRunSequence;
+    [Id(19)] public int RegressionFixedAt;
 }
 
 [RegisterConverter]
@@ -39,7 +40,7 @@ public sealed class FlakinessStateConverter : IConverter<FlakinessState, Flakine
         StreakLength = s.StreakLength, StreakAge = s.StreakAge, RecentCommit = s.RecentCommit, OlderCommit = s.OlderCommit,
         RecentCommitBits = s.RecentCommitBits, OlderCommitBits = s.OlderCommitBits, Flags = s.Flags, Label = s.Label, Reason = s.Reason,
         LastEvidence = s.LastEvidence, TotalRuns = s.TotalRuns, FlakyRuns = s.FlakyRuns, InfraRuns = s.InfraRuns,
-        LastFlakyRunSequence = s.LastFlakyRunSequence,
+        LastFlakyRunSequence = s.LastFlakyRunSequence, RegressionFixedAt = s.RegressionFixedAt,
     };
 
     public FlakinessStateSurrogate ConvertToSurrogate(in FlakinessState v) => new()
@@ -48,6 +49,6 @@ public sealed class FlakinessStateConverter : IConverter<FlakinessState, Flakine
         StreakLength = v.StreakLength, StreakAge = v.StreakAge, RecentCommit = v.RecentCommit, OlderCommit = v.OlderCommit,
         RecentCommitBits = v.RecentCommitBits, OlderCommitBits = v.OlderCommitBits, Flags = v.Flags, Label = v.Label, Reason = v.Reason,
         LastEvidence = v.LastEvidence, TotalRuns = v.TotalRuns, FlakyRuns = v.FlakyRuns, InfraRuns = v.InfraRuns,
-        LastFlakyRunSequence = v.LastFlakyRunSequence,
+        LastFlakyRunSequence = v.LastFlakyRunSequence, RegressionFixedAt = v.RegressionFixedAt,
     };
 }

@@ -74,6 +74,29 @@ public class FlakinessScorerTests
     }
 
     [Fact]
+    public void Stale_failures_right_after_a_fix_are_the_regressions_tail_and_the_next_regression_is_still_caught_by_its_second_failure()
+    {
+        var seq = new ScorerSequence().Runs(new string('P', 20)).Runs("FFFF", Main).Runs("P", Main);
+        Assert.Equal(FlakinessReason.Recovered, seq.Reason);
+        // Branches still on the broken commits keep failing for a while; each such failure resolves on its own.
+        seq.Runs("F", Feature).Runs("P", Feature).Runs("PPP", Main).Runs("F", Feature + 1).Runs("P", Feature + 1);
+        Assert.Equal(0, seq.State.Failures);
+        Assert.DoesNotContain(FlakinessLabel.Flaky, seq.Labels);
+        seq.Runs(new string('P', 30), Main).Runs("F", Main);
+        Assert.Equal(FlakinessLabel.Stable, seq.Label);
+        seq.Runs("F", Main);
+        Assert.Equal(FlakinessLabel.Regression, seq.Label);
+    }
+
+    [Fact]
+    public void Once_the_aftermath_of_a_fix_is_over_isolated_failures_count_again()
+    {
+        var seq = new ScorerSequence().Runs(new string('P', 20)).Runs("FFF").Runs("P");
+        seq.Runs(new string('P', seq.Settings.RegressionAftermath)).Runs("FP");
+        Assert.True(seq.State.Failures > 0.5);
+    }
+
+    [Fact]
     public void A_regression_on_a_feature_branch_is_not_hidden_by_passes_on_main()
     {
         var seq = new ScorerSequence().Runs(new string('P', 20));

@@ -123,7 +123,10 @@ public static class FlakinessScorer
         if (s.StreakLength == 0) return;
         var ends = branch == s.StreakBranch || ++s.StreakAge > settings.HoldLimit;
         if (!ends) return;
-        if ((s.Flags & StateFlags.RegressionFlagged) != 0) s.RegressionFixedAt = s.TotalRuns;
+        if ((s.Flags & StateFlags.RegressionFlagged) != 0)
+        {
+            if (s.StreakLength >= settings.RegressionAftermathMinStreak) s.RegressionFixedAt = s.TotalRuns;
+        }
         else if (s.RegressionFixedAt == 0 || s.TotalRuns - s.RegressionFixedAt > settings.RegressionAftermath)
             CountResult(ref s, failed: true, s.StreakLength, settings);
         s.StreakLength = 0;

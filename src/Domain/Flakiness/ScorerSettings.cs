@@ -55,6 +55,12 @@ public sealed record ScorerSettings
     /// </summary>
     public int RegressionAftermath { get; init; } = 50;
 
+    /// <summary>
+    /// Only a regression of at least this many hard failures has a tail: two or three in a row are what a flaky test
+    /// produces now and then, and must not mute the evidence that follows.
+    /// </summary>
+    public int RegressionAftermathMinStreak { get; init; } = 4;
+
     /// <summary>Results during which a pass on retry or a same-commit flip keeps the test SUSPECTED.</summary>
     public int SuspicionWindow { get; init; } = 100;
 

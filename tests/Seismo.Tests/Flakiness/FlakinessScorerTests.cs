@@ -89,6 +89,15 @@ public class FlakinessScorerTests
     }
 
     [Fact]
+    public void Two_hard_failures_in_a_row_leave_no_tail_so_the_failures_after_them_still_count()
+    {
+        var seq = new ScorerSequence().Runs(new string('P', 20)).Runs("FF");
+        Assert.Equal(FlakinessLabel.Regression, seq.Label);
+        seq.Runs("P").Runs("PPFP");
+        Assert.True(seq.State.Failures > 0.5);
+    }
+
+    [Fact]
     public void Once_the_aftermath_of_a_fix_is_over_isolated_failures_count_again()
     {
         var seq = new ScorerSequence().Runs(new string('P', 20)).Runs("FFF").Runs("P");

@@ -45,6 +45,7 @@ public sealed class ProjectGrain(
             replay.Add(run);
         }
         foreach (var (hash, live) in state.State.Tests) _index.Add(hash, live);
+        PublishOverview();
         if (replay.Count > 0)
         {
             logger.LogInformation("Project {Project}: replaying {Count} runs after {Watermark}", this.GetPrimaryKey(), replay.Count, state.State.DurableThrough);
@@ -71,6 +72,7 @@ public sealed class ProjectGrain(
         state.State.Info = new ProjectInfo(this.GetPrimaryKey(), accountId, name, slug, now, now);
         await state.WriteStateAsync();
         StartTimers();
+        PublishOverview();
         return state.State.Info;
     }
 
@@ -91,6 +93,7 @@ public sealed class ProjectGrain(
         state.State.Fold(run, results, _index.Add);
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
+        PublishOverview();
         await EmitAsync([RunEvent(run)], run.Metadata.Id);
         return new AcceptedRun(run, results);
     }
@@ -105,6 +108,13 @@ public sealed class ProjectGrain(
             linked[i] = previous == results[i].PreviousSequence ? results[i] : results[i] with { PreviousSequence = previous };
         }
         return linked;
+    }
+
+    /// <summary>One-way: the account's overview takes the newest aggregate, so a lost or reordered one is harmless.</summary>
+    private void PublishOverview()
+    {
+        var info = state.State.Info!;
+        _ = GrainFactory.GetGrain<IOverviewGrain>(info.AccountId).UpdateProjectAsync(info.Id, info.Name, state.State.Overview);
     }
 
     public Task MarkDispatchedAsync(long sequence)

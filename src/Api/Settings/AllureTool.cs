@@ -20,12 +20,13 @@ public sealed class AllureTool(IOptions<SeismoOptions> options, IConfiguration c
     public const string HttpClientName = "npm-registry";
     public static readonly TimeSpan LatestCacheFor = TimeSpan.FromHours(1);
     private static readonly TimeSpan UnreachableCacheFor = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan InstalledCacheFor = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
 
     private readonly SemaphoreSlim _install = new(1, 1);
     private (string Version, DateTimeOffset Until)? _latest;
-    private string? _installed;
+    private (string Version, DateTimeOffset Until)? _installed;
 
     public string Registry => (configuration["Seismo:Allure:Registry"] is { Length: > 0 } r ? r : "https://registry.npmjs.org").TrimEnd('/');
 
@@ -41,13 +42,17 @@ public sealed class AllureTool(IOptions<SeismoOptions> options, IConfiguration c
         }
     }
 
-    /// <summary><c>allure --version</c>, or "" when no CLI is found; remembered until the next install.</summary>
+    /// <summary>
+    /// <c>allure --version</c>, or "" when no CLI is found. Remembered for a minute (it starts a process), and
+    /// forgotten at once by an install.
+    /// </summary>
     public async Task<string> InstalledVersionAsync(CancellationToken ct)
     {
-        if (_installed is { } known) return known;
+        if (_installed is { } known && clock.GetUtcNow() < known.Until) return known.Version;
         var (exit, stdout, _) = await RunAsync(Command, ["--version"], VersionTimeout, ct);
         var version = exit == 0 ? stdout.Trim().Split('\n').LastOrDefault()?.Trim() ?? "" : "";
-        return _installed = version;
+        _installed = (version, clock.GetUtcNow() + InstalledCacheFor);
+        return version;
     }
 
     /// <summary>The registry's <c>latest</c> tag, or "" when it cannot be reached.</summary>

@@ -112,6 +112,28 @@ public sealed class RetentionSettingsTests(SeismoFixture fixture) : IClassFixtur
         Assert.Equal((false, 1, 0), (recorder.Calls[^1].DryRun, failed.GetProperty("skippedCount").GetInt32(), failed.GetProperty("deletedCount").GetInt32()));
     }
 
+    [Fact]
+    public async Task The_sweep_is_an_orleans_reminder_that_follows_the_interval()
+    {
+        // Registered at start, in the reminder table, so it survives restarts.
+        Assert.Equal(TimeSpan.FromHours(24), await ReminderPeriodAsync());
+        var admin = _seismo.Admin();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync("/api/settings/retention", new { intervalHours = 6 })).StatusCode);
+        Assert.Equal(TimeSpan.FromHours(6), await ReminderPeriodAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync("/api/settings/retention", new { intervalHours = 24 })).StatusCode);
+        Assert.Equal(TimeSpan.FromHours(24), await ReminderPeriodAsync());
+    }
+
+    private async Task<TimeSpan?> ReminderPeriodAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            Seismo.Grains.Hosting.SeismoSiloHosting.SqliteConnectionString(_seismo.DataDir));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Period FROM OrleansReminders WHERE ReminderName = 'retention-sweep'";
+        return await command.ExecuteScalarAsync() is long ms ? TimeSpan.FromMilliseconds(ms) : null;
+    }
+
     private static async Task<JsonElement> SweepAsync(HttpClient admin)
     {
         var response = await admin.PostAsync("/api/settings/retention/runs", null);

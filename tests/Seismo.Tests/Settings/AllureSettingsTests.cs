@@ -5,7 +5,21 @@ using Seismo.Tests.Support;
 
 namespace Seismo.Tests.Settings;
 
-public sealed class AllureSettingsTests
+/// <summary>A Seismo whose npm registry cannot be reached and which finds no Allure CLI.</summary>
+public sealed class OfflineAllureFixture : IAsyncLifetime
+{
+    public SeismoFactory Seismo { get; } = new(settings: new Dictionary<string, string>
+    {
+        ["Seismo:Allure:Registry"] = "http://127.0.0.1:9",
+        ["Seismo:Allure:Command"] = "/nonexistent/allure",
+    });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await Seismo.DisposeAsync();
+}
+
+public sealed class AllureSettingsTests(OfflineAllureFixture offline) : IClassFixture<OfflineAllureFixture>
 {
     [Theory]
     [InlineData("""{}""", "version", "required")]
@@ -17,7 +31,7 @@ public sealed class AllureSettingsTests
     [InlineData("""nope""", "body", "invalid_json")]
     public async Task Bad_versions_are_refused_before_anything_is_installed(string json, string field, string reason)
     {
-        await using var seismo = new SeismoFactory(settings: Unreachable);
+        var seismo = offline.Seismo;
         var response = await seismo.Admin().PutAsync("/api/settings/allure", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = await response.JsonAsync();
@@ -29,8 +43,7 @@ public sealed class AllureSettingsTests
     [Fact]
     public async Task Latest_is_empty_when_the_registry_is_unreachable()
     {
-        await using var seismo = new SeismoFactory(settings: new Dictionary<string, string>(Unreachable) { ["Seismo:Allure:Command"] = "/nonexistent/allure" });
-        var body = await seismo.Admin().GetFromJsonAsync<JsonElement>("/api/settings/allure");
+        var body = await offline.Seismo.Admin().GetFromJsonAsync<JsonElement>("/api/settings/allure");
         Assert.Equal(("", ""), (body.GetProperty("version").GetString(), body.GetProperty("latest").GetString()));
     }
 
@@ -67,8 +80,6 @@ public sealed class AllureSettingsTests
         Assert.Equal("3.0.0", versions.GetProperty("version").GetString());
         Assert.Matches(@"^\d+\.\d+\.\d+$", versions.GetProperty("latest").GetString());
     }
-
-    private static readonly Dictionary<string, string> Unreachable = new() { ["Seismo:Allure:Registry"] = "http://127.0.0.1:9" };
 }
 
 /// <summary>Runs only where npm is installed.</summary>

@@ -25,4 +25,7 @@ public interface IAccountGrain : IGrainWithGuidKey
     Task<ApiKeyInfo> AddKeyAsync(ApiKeyInfo key);
     Task<IReadOnlyList<ApiKeyInfo>> ListKeysAsync(Guid? projectId);
     Task<ApiKeyInfo?> SetKeyActiveAsync(Guid keyId, bool isActive);
+
+    /// <summary>Removes the key's record for good (the key stops working); false when the account has no such key.</summary>
+    Task<bool> RemoveKeyAsync(Guid keyId);
 }

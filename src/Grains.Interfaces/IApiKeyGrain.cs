@@ -12,4 +12,7 @@ public interface IApiKeyGrain : IGrainWithStringKey
     Task<ApiKeyInfo?> AuthenticateAsync();
 
     Task<ApiKeyInfo?> GetAsync();
+
+    /// <summary>Forgets the key: it no longer authenticates and its record is gone.</summary>
+    Task ClearAsync();
 }

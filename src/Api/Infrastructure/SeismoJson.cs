@@ -20,7 +20,7 @@ public static class SeismoJson
         // Source-generated metadata; each wire type declares its casing. A type in no context fails loudly in tests.
         options.TypeInfoResolver = JsonTypeInfoResolver.Combine(
                 Contracts.SeismoJsonContext.Default, Contracts.CollectJsonContext.Default, ErrorJsonContext.Default,
-                Contracts.NotificationJsonContext.Default,
+                Contracts.NotificationJsonContext.Default, Contracts.SettingsJsonContext.Default,
                 Contracts.WebhookJsonContext.Default)
             .WithAddedModifier(WireCasingAttribute.Apply);
         return options;

@@ -6,8 +6,8 @@ using Seismo.Grains.Storage;
 namespace Seismo.Grains.Hosting;
 
 /// <summary>
-/// Runs when the silo becomes active: creates the default tenant on an empty store, and activates every project
-/// with stored runs so runs that were not yet durable in test grains are replayed.
+/// Runs when the silo becomes active: creates the default tenant on an empty store, schedules the cleanup sweep, and
+/// activates every project with stored runs so runs that were not yet durable in test grains are replayed.
 /// </summary>
 public sealed class SeismoStartupTask(
     IGrainFactory grains,
@@ -22,6 +22,7 @@ public sealed class SeismoStartupTask(
         var result = await grains.GetGrain<IBootstrapGrain>(0).EnsureAsync(adminKey);
         if (result.NewAdminKey is { } generated) SaveGeneratedKey(generated);
 
+        await grains.GetGrain<IRetentionGrain>(0).EnsureScheduledAsync();
         foreach (var projectId in await runs.ProjectsWithRunsAsync(cancellationToken))
             await grains.GetGrain<IProjectGrain>(projectId).EnsureRecoveredAsync();
     }

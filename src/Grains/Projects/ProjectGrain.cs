@@ -46,6 +46,7 @@ public sealed class ProjectGrain(
             replay.Add(run);
         }
         foreach (var (hash, live) in state.State.Tests) _index.Add(hash, live);
+        PublishOverview();
         if (replay.Count > 0)
         {
             logger.LogInformation("Project {Project}: replaying {Count} runs after {Watermark}", this.GetPrimaryKey(), replay.Count, state.State.DurableThrough);
@@ -72,6 +73,7 @@ public sealed class ProjectGrain(
         state.State.Info = new ProjectInfo(this.GetPrimaryKey(), accountId, name, slug, now, now);
         await state.WriteStateAsync();
         StartTimers();
+        PublishOverview();
         return state.State.Info;
     }
 
@@ -92,6 +94,7 @@ public sealed class ProjectGrain(
         state.State.Fold(run, results, _index.Add);
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
+        PublishOverview();
         await EmitAsync([RunEvent(run)], run.Metadata.Id);
         return new AcceptedRun(run, results);
     }
@@ -106,6 +109,13 @@ public sealed class ProjectGrain(
             linked[i] = previous == results[i].PreviousSequence ? results[i] : results[i] with { PreviousSequence = previous };
         }
         return linked;
+    }
+
+    /// <summary>One-way: the account's overview takes the newest aggregate, so a lost or reordered one is harmless.</summary>
+    private void PublishOverview()
+    {
+        var info = state.State.Info!;
+        _ = GrainFactory.GetGrain<IOverviewGrain>(info.AccountId).UpdateProjectAsync(info.Id, info.Name, state.State.Overview);
     }
 
     public Task MarkDispatchedAsync(long sequence)

@@ -1,3 +1,4 @@
+using Seismo.Grains.Overview;
 
 namespace Seismo.Grains.Projects;
 
@@ -41,6 +42,9 @@ public sealed class ProjectState
     [Id(6)] public List<LiveEvent> RecentEvents { get; set; } = [];
     [Id(7)] public long EventsReservedThrough { get; set; }
 
+    /// <summary>The project's share of its account's overview (bounded; see OverviewFold).</summary>
+    [Id(8)] public ProjectOverview Overview { get; set; } = ProjectOverview.Empty;
+
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
     public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)
     {
@@ -64,6 +68,7 @@ public sealed class ProjectState
             live.LastSequence = run.Sequence;
             live.TotalRuns++;
         }
+        Overview = OverviewFold.Add(Overview, run);
         AggregatedThrough = run.Sequence;
     }
 

@@ -133,6 +133,17 @@ public sealed class AccountGrain(
         return updated;
     }
 
+    public async Task<bool> RemoveKeyAsync(Guid keyId)
+    {
+        var index = state.State.Keys.FindIndex(k => k.Id == keyId);
+        if (index < 0) return false;
+        var removed = state.State.Keys[index];
+        state.State.Keys.RemoveAt(index);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IApiKeyGrain>(removed.HashHex).ClearAsync();
+        return true;
+    }
+
     private AccountInfo View() => state.State.Info! with { ObservationsThisMonth = state.State.ObservationsThisMonth };
 
     private FixedWindowRateLimiter Bucket(AccountInfo info, DateTimeOffset now)

@@ -44,6 +44,13 @@ public sealed class ApiKeyGrain(
     public Task<ApiKeyInfo?> GetAsync() =>
         Task.FromResult(state.State.Key is { } key ? key with { LastUsedAt = _lastUsed ?? key.LastUsedAt } : null);
 
+    public async Task ClearAsync()
+    {
+        _lastUsed = null;
+        state.State.Key = null;
+        await state.ClearStateAsync();
+    }
+
     private async Task FlushAsync(CancellationToken ct)
     {
         if (_lastUsed is not { } used || state.State.Key is not { } key || key.LastUsedAt == used) return;

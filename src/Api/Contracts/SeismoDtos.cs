@@ -87,7 +87,8 @@ public sealed record QuarantineResultDto(string TestId, bool IsQuarantined, Date
 public sealed record ProjectSettingsDto(Guid ProjectId, int DataRetentionDays, double FlakinessThreshold, bool AutoQuarantineEnabled, DateTimeOffset UpdatedAt);
 
 [WireCasing(Casing.CamelCase)]
-public sealed record HistoryItemDto(string RunId, string ResultId, string Status, double Duration, string? Branch, string? CommitSha, DateTimeOffset CreatedAt);
+public sealed record HistoryItemDto(string RunId, string ResultId, string Status, double Duration, string? Branch, string? CommitSha, DateTimeOffset CreatedAt,
+    string? Message = null, double? FlakinessScore = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record HistoryDto(IReadOnlyList<HistoryItemDto> Data, int Total);

@@ -286,6 +286,18 @@ public sealed class ProjectGrain(
         return Task.FromResult(new Page<TestSummary>(page, matches.Count));
     }
 
+    public Task<ProjectTrendsView> GetTrendsAsync(int days, int top)
+    {
+        var trends = state.State.Trends;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).DayNumber;
+        var window = trends.Window(today, days)
+            .Select(d => new TrendDay(d.Day, d.Counts.Runs, d.Counts.FailedRuns, d.Counts.Passed, d.Counts.Failed, d.Counts.Skipped, d.Counts.Flaky, d.Counts.DurationMs))
+            .ToArray();
+        var failing = trends.Top(top).Select(f => new FailingTest(f.Hash, _catalog.GetValueOrDefault(f.Hash)?.Title ?? "", _catalog.GetValueOrDefault(f.Hash)?.FilePath,
+            f.Tally.Count, state.State.Tests.GetValueOrDefault(f.Hash)?.TotalRuns ?? 0, f.Tally.LastFailedAt, f.Tally.LastRunId, f.Tally.LastMessage)).ToArray();
+        return Task.FromResult(new ProjectTrendsView(window, failing));
+    }
+
     public Task EnsureRecoveredAsync() => Task.CompletedTask;
 
     private static bool Matches(CatalogEntry entry, string search) =>

@@ -41,6 +41,9 @@ public sealed class ProjectState
     [Id(6)] public List<LiveEvent> RecentEvents { get; set; } = [];
     [Id(7)] public long EventsReservedThrough { get; set; }
 
+    /// <summary>Daily counts and failure tallies for the dashboard (see ProjectTrends).</summary>
+    [Id(8)] public ProjectTrends Trends { get; set; } = new();
+
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
     public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)
     {
@@ -64,6 +67,7 @@ public sealed class ProjectState
             live.LastSequence = run.Sequence;
             live.TotalRuns++;
         }
+        Trends.Fold(run, results);
         AggregatedThrough = run.Sequence;
     }
 

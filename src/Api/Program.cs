@@ -1,3 +1,4 @@
+using Seismo.Api.Dashboard;
 using Seismo.Api.Endpoints;
 using Seismo.Api.Infrastructure;
 using Seismo.Api.Ingest;
@@ -26,7 +27,10 @@ app.MapTestsApi();
 app.MapFlakinessApi();
 app.MapNotificationsApi();
 app.MapWebhooksApi();
+app.MapTrendsApi();
+app.MapMeApi();
 app.MapLive();
+app.MapDashboard();
 
 app.Run();
 

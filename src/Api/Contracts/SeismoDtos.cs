@@ -72,7 +72,7 @@ public sealed record TestQuarantineDto(bool IsQuarantined, bool Automatic, strin
 [WireCasing(Casing.CamelCase)]
 public sealed record FlakinessItemDto(
     string TestId, string TestTitle, string? FilePath, double FlakinessScore, string Label, long TotalRuns, int FlakyRuns,
-    DateTimeOffset? LastFlakyAt, bool IsQuarantined);
+    DateTimeOffset? LastFlakyAt, bool IsQuarantined, string? LabelReason = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record FlakinessSummaryDto(int TotalFlakyTests, int QuarantinedTests, double AverageFlakinessScore);

@@ -20,6 +20,7 @@ public sealed class TestLive
     [Id(10)] public int FlakyRuns { get; set; }
     [Id(11)] public DateTimeOffset? LastFlakyAt { get; set; }
     [Id(12)] public long Revision { get; set; }
+    [Id(13)] public string? Reason { get; set; }
 }
 
 /// <summary>

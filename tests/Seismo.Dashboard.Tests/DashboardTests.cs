@@ -58,6 +58,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Uploads" }).ClickAsync();
         await Expect(page.GetByText("No uploads yet")).ToBeVisibleAsync();
+        await tab.ScreenshotAsync("uploads-empty");
         await page.GetByRole(AriaRole.Link, new() { Name = "Flaky tests" }).ClickAsync();
         await Expect(page.GetByText("No tests yet")).ToBeVisibleAsync();
 

@@ -51,7 +51,7 @@ public sealed record FlakinessReport(
     [property: Id(4)] int FlakyRuns,
     [property: Id(5)] DateTimeOffset? LastFlakyAt,
     [property: Id(6)] bool IsQuarantined,
-    [property: Id(7)] string? Reason = null);
+    [property: Id(7)] byte Reason = 0);
 
 /// <summary>
 /// A change worth telling people about: the test's label moved, or it entered or left quarantine. Sent by the test

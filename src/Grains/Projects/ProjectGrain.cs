@@ -255,7 +255,8 @@ public sealed class ProjectGrain(
             if (total++ < offset || rows.Count >= limit) continue;
             _catalog.TryGetValue(hash, out var entry);
             rows.Add(new FlakinessRow(PublicIds.TestId(projectId, hash), entry?.Title ?? "", entry?.FilePath, live.Score, live.Label,
-                live.TotalRuns, live.FlakyRuns, live.LastFlakyAt, live.IsQuarantined, live.Reason));
+                live.TotalRuns, live.FlakyRuns, live.LastFlakyAt, live.IsQuarantined,
+                ((FlakinessReason)live.Reason).ToString()));
         }
         var summary = new FlakinessSummary(_index.FlakyTests, _index.QuarantinedTests, _index.AverageFlakyScore);
         return Task.FromResult(new FlakinessPage(rows.ToArray(), known ?? total, summary));

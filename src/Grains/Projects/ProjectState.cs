@@ -20,7 +20,8 @@ public sealed class TestLive
     [Id(10)] public int FlakyRuns { get; set; }
     [Id(11)] public DateTimeOffset? LastFlakyAt { get; set; }
     [Id(12)] public long Revision { get; set; }
-    [Id(13)] public string? Reason { get; set; }
+    /// <summary>Why the label is what it is: the scorer's <c>FlakinessReason</c>, as its byte value.</summary>
+    [Id(13)] public byte Reason { get; set; }
 }
 
 /// <summary>

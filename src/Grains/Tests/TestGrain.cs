@@ -171,7 +171,7 @@ public sealed class TestGrain(
         var s = state.State;
         _reportedRevision = s.Revision;
         return new FlakinessReport(_hash, s.Revision, s.Score, s.Label, s.Flakiness.FlakyRuns, s.LastFlakyAt, s.IsQuarantined,
-            s.Flakiness.Reason.ToString());
+            (byte)s.Flakiness.Reason);
     }
 
     /// <summary>Tells the project at once that the label or the quarantine changed.</summary>

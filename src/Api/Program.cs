@@ -1,3 +1,4 @@
+using Seismo.Api.Dashboard;
 using Seismo.Api.Endpoints;
 using Seismo.Api.Infrastructure;
 using Seismo.Api.Ingest;
@@ -30,7 +31,10 @@ app.MapNotificationsApi();
 app.MapWebhooksApi();
 app.MapOverviewApi();
 app.MapSettingsApi();
+app.MapTrendsApi();
+app.MapMeApi();
 app.MapLive();
+app.MapDashboard();
 
 app.Run();
 

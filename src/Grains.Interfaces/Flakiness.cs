@@ -50,7 +50,8 @@ public sealed record FlakinessReport(
     [property: Id(3)] TestLabel Label,
     [property: Id(4)] int FlakyRuns,
     [property: Id(5)] DateTimeOffset? LastFlakyAt,
-    [property: Id(6)] bool IsQuarantined);
+    [property: Id(6)] bool IsQuarantined,
+    [property: Id(7)] byte Reason = 0);
 
 /// <summary>
 /// A change worth telling people about: the test's label moved, or it entered or left quarantine. Sent by the test
@@ -90,7 +91,8 @@ public sealed record FlakinessRow(
     [property: Id(5)] long TotalRuns,
     [property: Id(6)] int FlakyRuns,
     [property: Id(7)] DateTimeOffset? LastFlakyAt,
-    [property: Id(8)] bool IsQuarantined);
+    [property: Id(8)] bool IsQuarantined,
+    [property: Id(9)] string? Reason = null);
 
 /// <summary>Project-wide figures: kept as counters, whatever the filter of the listing.</summary>
 [GenerateSerializer, Immutable]

@@ -52,6 +52,10 @@ public interface IProjectGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<Page<TestSummary>> ListTestsAsync(string? status, string? search, int limit, int offset);
 
+    /// <summary>Daily counts for the last <paramref name="days"/> UTC days and the <paramref name="top"/> most failing tests.</summary>
+    [AlwaysInterleave]
+    Task<ProjectTrendsView> GetTrendsAsync(int days, int top);
+
     /// <summary>The project's live events after <paramref name="afterSequence"/>, from its bounded replay buffer.</summary>
     [AlwaysInterleave]
     Task<EventReplay> GetEventsAfterAsync(long afterSequence);

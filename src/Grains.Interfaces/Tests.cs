@@ -43,7 +43,8 @@ public sealed record TestView(
     [property: Id(13)] TestExecution? Latest,
     [property: Id(14)] TestExecution[] History,
     [property: Id(15)] FlakinessView Flakiness,
-    [property: Id(16)] QuarantineView Quarantine);
+    [property: Id(16)] QuarantineView Quarantine,
+    [property: Id(17)] double?[]? HistoryScores = null);
 
 /// <summary>A test's quarantine: who decided it and, for an automatic one, how far it is from release.</summary>
 [GenerateSerializer, Immutable]

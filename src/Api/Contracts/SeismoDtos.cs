@@ -72,7 +72,7 @@ public sealed record TestQuarantineDto(bool IsQuarantined, bool Automatic, strin
 [WireCasing(Casing.CamelCase)]
 public sealed record FlakinessItemDto(
     string TestId, string TestTitle, string? FilePath, double FlakinessScore, string Label, long TotalRuns, int FlakyRuns,
-    DateTimeOffset? LastFlakyAt, bool IsQuarantined);
+    DateTimeOffset? LastFlakyAt, bool IsQuarantined, string? LabelReason = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record FlakinessSummaryDto(int TotalFlakyTests, int QuarantinedTests, double AverageFlakinessScore);
@@ -87,7 +87,8 @@ public sealed record QuarantineResultDto(string TestId, bool IsQuarantined, Date
 public sealed record ProjectSettingsDto(Guid ProjectId, int DataRetentionDays, double FlakinessThreshold, bool AutoQuarantineEnabled, DateTimeOffset UpdatedAt);
 
 [WireCasing(Casing.CamelCase)]
-public sealed record HistoryItemDto(string RunId, string ResultId, string Status, double Duration, string? Branch, string? CommitSha, DateTimeOffset CreatedAt);
+public sealed record HistoryItemDto(string RunId, string ResultId, string Status, double Duration, string? Branch, string? CommitSha, DateTimeOffset CreatedAt,
+    string? Message = null, double? FlakinessScore = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record HistoryDto(IReadOnlyList<HistoryItemDto> Data, int Total);

@@ -45,7 +45,7 @@ public static class FlakinessApi
 
         var page = await grains.GetGrain<IProjectGrain>(project).ListFlakinessAsync(min, onlyQuarantined, take, skip);
         var rows = page.Rows.Select(r => new FlakinessItemDto(r.TestId, r.Title, r.FilePath, Math.Round(r.Score, 4), Mapping.LabelName(r.Label),
-            r.TotalRuns, r.FlakyRuns, r.LastFlakyAt, r.IsQuarantined)).ToList();
+            r.TotalRuns, r.FlakyRuns, r.LastFlakyAt, r.IsQuarantined, r.Reason)).ToList();
         var summary = new FlakinessSummaryDto(page.Summary.FlakyTests, page.Summary.QuarantinedTests, Math.Round(page.Summary.AverageFlakyScore, 4));
         return TypedResults.Ok(new FlakinessListDto(rows, summary, page.Total));
     }

@@ -110,8 +110,9 @@ public static class TestsApi
         if (denied is not null) return ApiError.NotFound("Test", id);
         var test = await grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(projectId, hash)).GetAsync();
         if (test is null) return ApiError.NotFound("Test", id);
-        var items = test.History.Select(e => new HistoryItemDto(e.RunId, PublicIds.ResultId(e.RunGuid, e.ResultIndex),
-            Mapping.StatusName(e.Status), e.DurationMs, e.Branch, e.CommitSha, e.CreatedAt)).ToList();
+        var items = test.History.Select((e, i) => new HistoryItemDto(e.RunId, PublicIds.ResultId(e.RunGuid, e.ResultIndex),
+            Mapping.StatusName(e.Status), e.DurationMs, e.Branch, e.CommitSha, e.CreatedAt, e.Message,
+            test.HistoryScores is { } scores && i < scores.Length && scores[i] is { } score ? Math.Round(score, 4) : null)).ToList();
         return TypedResults.Ok(new HistoryDto(items, items.Count));
     }
 

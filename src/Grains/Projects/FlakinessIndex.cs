@@ -37,6 +37,7 @@ public sealed class FlakinessIndex
         live.LastFlakyAt = report.LastFlakyAt;
         live.IsQuarantined = report.IsQuarantined;
         live.Revision = report.Revision;
+        live.Reason = report.Reason;
         _byScore.Add((live.Score, hash));
         Tally(hash, live, +1);
         return true;

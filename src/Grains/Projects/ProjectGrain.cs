@@ -266,7 +266,8 @@ public sealed class ProjectGrain(
             if (total++ < offset || rows.Count >= limit) continue;
             _catalog.TryGetValue(hash, out var entry);
             rows.Add(new FlakinessRow(PublicIds.TestId(projectId, hash), entry?.Title ?? "", entry?.FilePath, live.Score, live.Label,
-                live.TotalRuns, live.FlakyRuns, live.LastFlakyAt, live.IsQuarantined));
+                live.TotalRuns, live.FlakyRuns, live.LastFlakyAt, live.IsQuarantined,
+                ((FlakinessReason)live.Reason).ToString()));
         }
         var summary = new FlakinessSummary(_index.FlakyTests, _index.QuarantinedTests, _index.AverageFlakyScore);
         return Task.FromResult(new FlakinessPage(rows.ToArray(), known ?? total, summary));
@@ -295,6 +296,18 @@ public sealed class ProjectGrain(
         }
         var page = matches.OrderByDescending(t => t.LastRunAt).ThenBy(t => t.Key, StringComparer.Ordinal).Skip(offset).Take(limit).ToArray();
         return Task.FromResult(new Page<TestSummary>(page, matches.Count));
+    }
+
+    public Task<ProjectTrendsView> GetTrendsAsync(int days, int top)
+    {
+        var trends = state.State.Trends;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).DayNumber;
+        var window = trends.Window(today, days)
+            .Select(d => new TrendDay(d.Day, d.Counts.Runs, d.Counts.FailedRuns, d.Counts.Passed, d.Counts.Failed, d.Counts.Skipped, d.Counts.Flaky, d.Counts.DurationMs))
+            .ToArray();
+        var failing = trends.Top(top).Select(f => new FailingTest(f.Hash, _catalog.GetValueOrDefault(f.Hash)?.Title ?? "", _catalog.GetValueOrDefault(f.Hash)?.FilePath,
+            f.Tally.Count, state.State.Tests.GetValueOrDefault(f.Hash)?.TotalRuns ?? 0, f.Tally.LastFailedAt, f.Tally.LastRunId, f.Tally.LastMessage)).ToArray();
+        return Task.FromResult(new ProjectTrendsView(window, failing));
     }
 
     public Task EnsureRecoveredAsync() => Task.CompletedTask;

@@ -21,6 +21,8 @@ public sealed class TestLive
     [Id(10)] public int FlakyRuns { get; set; }
     [Id(11)] public DateTimeOffset? LastFlakyAt { get; set; }
     [Id(12)] public long Revision { get; set; }
+    /// <summary>Why the label is what it is: the scorer's <c>FlakinessReason</c>, as its byte value.</summary>
+    [Id(13)] public byte Reason { get; set; }
 }
 
 /// <summary>
@@ -44,6 +46,8 @@ public sealed class ProjectState
 
     /// <summary>The project's share of its account's overview (bounded; see OverviewFold).</summary>
     [Id(8)] public ProjectOverview Overview { get; set; } = ProjectOverview.Empty;
+    /// <summary>Daily counts and failure tallies for the dashboard (see ProjectTrends).</summary>
+    [Id(9)] public ProjectTrends Trends { get; set; } = new();
 
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
     public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)
@@ -69,6 +73,7 @@ public sealed class ProjectState
             live.TotalRuns++;
         }
         Overview = OverviewFold.Add(Overview, run);
+        Trends.Fold(run, results);
         AggregatedThrough = run.Sequence;
     }
 

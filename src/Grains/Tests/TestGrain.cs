@@ -63,8 +63,13 @@ public sealed class TestGrain(
             new FlakinessView(s.Score, FlakinessScorer.Confidence(f, ScorerSettings.Default),
                 f.Label.ToString().ToUpperInvariant(), f.Reason.ToString(), f.FlakyRuns, s.LastFlakyAt),
             new QuarantineView(q.IsQuarantined, q.Source == QuarantineSource.Automatic, s.QuarantineDecidedBy, s.QuarantineUpdatedAt,
-                q.CleanRuns, q.CleanRunsNeeded)));
+                q.CleanRuns, q.CleanRunsNeeded),
+            HistoryScores(s)));
     }
+
+    // Newest first like the history; entries from before scores were kept have none.
+    private static double?[] HistoryScores(TestState s) =>
+        Enumerable.Range(0, s.Ring.Count).Select(i => i < s.RingScores.Count ? s.RingScores[s.RingScores.Count - 1 - i] : (double?)null).ToArray();
 
     public async Task<QuarantineDecision?> SetQuarantineAsync(bool quarantined, string decidedBy)
     {
@@ -165,7 +170,8 @@ public sealed class TestGrain(
     {
         var s = state.State;
         _reportedRevision = s.Revision;
-        return new FlakinessReport(_hash, s.Revision, s.Score, s.Label, s.Flakiness.FlakyRuns, s.LastFlakyAt, s.IsQuarantined);
+        return new FlakinessReport(_hash, s.Revision, s.Score, s.Label, s.Flakiness.FlakyRuns, s.LastFlakyAt, s.IsQuarantined,
+            (byte)s.Flakiness.Reason);
     }
 
     /// <summary>Tells the project at once that the label or the quarantine changed.</summary>

@@ -40,6 +40,9 @@ public sealed class TestState
     /// <summary>Counts runs applied and decisions made: the version of what this test reports to its project.</summary>
     [Id(19)] public long Revision { get; set; }
 
+    /// <summary>The flakiness score after each entry of <see cref="Ring"/>, aligned from the newest (older states lack it).</summary>
+    [Id(20)] public List<double> RingScores { get; set; } = [];
+
     public bool IsQuarantined => Quarantine.IsQuarantined;
     public TestLabel Label => (TestLabel)Flakiness.Label;
     public double Score => FlakinessScorer.Score(Flakiness, ScorerSettings.Default);
@@ -74,6 +77,8 @@ public sealed class TestState
         ScoreAndQuarantine(application);
         Ring.Add(execution);
         if (Ring.Count > RingCapacity) Ring.RemoveAt(0);
+        RingScores.Add(Score);
+        if (RingScores.Count > Ring.Count) RingScores.RemoveAt(0);
         LastApplied = execution.Sequence;
         Revision++;
     }

@@ -10,6 +10,7 @@ builder.AddSeismoDefaults();
 builder.AddSeismoSilo();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
+builder.AddSeismoPipelines();
 
 var app = builder.Build();
 
@@ -27,6 +28,9 @@ app.MapFlakinessApi();
 app.MapNotificationsApi();
 app.MapWebhooksApi();
 app.MapLive();
+app.MapRunWatchApi();
+app.MapCircleCiApi();
+app.MapInsightsApi();
 
 app.Run();
 

@@ -92,6 +92,7 @@ public sealed class ProjectGrain(
         _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
         _dirty = true;
         await EmitAsync([RunEvent(run)], run.Metadata.Id);
+        Pipelines.CollectJoin.Notify(GrainFactory, run);
         return new AcceptedRun(run, results);
     }
 

@@ -193,7 +193,19 @@ public sealed record RecentRun(
     [property: Id(2)] double? DurationSeconds,
     [property: Id(3)] DateTimeOffset CreatedAt,
     [property: Id(4)] DateTimeOffset? StoppedAt,
-    [property: Id(5)] string Status);
+    [property: Id(5)] string Status,
+    [property: Id(6)] long PipelineNumber = 0);
+
+/// <summary>Where a /collect run joined: its job, workflow and pipeline.</summary>
+[GenerateSerializer, Immutable]
+public sealed record JobJoin(
+    [property: Id(0)] string RunId,
+    [property: Id(1)] long JobNumber,
+    [property: Id(2)] string JobName,
+    [property: Id(3)] long PipelineNumber,
+    [property: Id(4)] Guid WorkflowId,
+    [property: Id(5)] string WorkflowName,
+    [property: Id(6)] DateTimeOffset WorkflowCreatedAt);
 
 [GenerateSerializer, Immutable]
 public sealed record TimeSeriesPoint(
@@ -230,6 +242,14 @@ public interface IProjectPipelinesGrain : IGrainWithGuidKey
     /// <summary>A /collect run of this project named a CI run and job (one call per run, from the project grain).</summary>
     [OneWay]
     Task ObservationAsync(ObservationLink link);
+
+    /// <summary>A /collect run joined a job (from the pipeline, one-way).</summary>
+    [OneWay]
+    Task RecordJoinAsync(JobJoin join);
+
+    /// <summary>The jobs the given /collect runs joined, for those that joined one.</summary>
+    [AlwaysInterleave]
+    Task<JobJoin[]> FindJoinsAsync(string[] runIds);
 
     [AlwaysInterleave]
     Task<Guid?> PipelineByNumberAsync(long number);

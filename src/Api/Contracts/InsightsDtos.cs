@@ -106,6 +106,21 @@ public sealed record FlakyTestsDto(
     [property: JsonPropertyName("flaky-tests")] IReadOnlyList<FlakyTestDto> FlakyTests,
     [property: JsonPropertyName("total-flaky-tests")] double TotalFlakyTests);
 
+[WireCasing(Casing.SnakeCase)]
+public sealed record TestCountsDto(long Error, long Failure, long Skipped, long Success, long Total);
+
+[WireCasing(Casing.SnakeCase)]
+public sealed record TestRunDto(long PipelineNumber, Guid WorkflowId, double SuccessRate, TestCountsDto TestCounts);
+
+[WireCasing(Casing.SnakeCase)]
+public sealed record TestRowDto(long FailedRuns, string JobName, double? P95Duration, string TestName, string? File, string? Source, string? Classname,
+    long TotalRuns, bool Flaky);
+
+[WireCasing(Casing.SnakeCase)]
+public sealed record TestMetricsDto(long AverageTestCount, IReadOnlyList<TestRowDto> MostFailedTests, long MostFailedTestsExtra,
+    IReadOnlyList<TestRowDto> SlowestTests, long SlowestTestsExtra, long TotalTestRuns, IReadOnlyList<TestRunDto> TestRuns);
+
+[JsonSerializable(typeof(TestMetricsDto))]
 [JsonSerializable(typeof(ItemsPage<WorkflowItemDto>))]
 [JsonSerializable(typeof(ItemsPage<JobItemDto>))]
 [JsonSerializable(typeof(ItemsPage<RecentRunDto>))]

@@ -25,6 +25,7 @@ public static class InsightsApi
         insights.MapGet($"/{Slug}/workflows/{{workflow}}/summary", SummaryAsync).WithSummary("Metrics and trends of a workflow");
         insights.MapGet($"/{Slug}/branches", BranchesAsync).WithSummary("Branches of a project");
         insights.MapGet($"/time-series/{Slug}/workflows/{{workflow}}/jobs", TimeSeriesAsync).WithSummary("Hourly or daily job metrics");
+        InsightsReportsApi.Map(insights);
         return app;
     }
 

@@ -108,6 +108,9 @@ public sealed class PipelineGrain(
             ?? attempt?.Jobs.FirstOrDefault(j => string.Equals(j.Name, link.JobName, StringComparison.OrdinalIgnoreCase));
         if (job is null || job.Observations.Any(o => o.RunGuid == link.RunGuid)) return false;
         job.Observations.Add(link);
+        var head = state.State.Head!;
+        _ = GrainFactory.GetGrain<IProjectPipelinesGrain>(head.ProjectId).RecordJoinAsync(new JobJoin(link.RunId, job.Number, job.Name, head.Number,
+            WorkflowId(attempt!.Attempt), head.PipelineName, attempt.StartedAt));
         return true;
     }
 

@@ -26,6 +26,8 @@ public sealed class ProjectPipelinesState
     [Id(8)] public Dictionary<string, HashSet<string>> WorkflowBranches { get; set; } = [];
     [Id(9)] public Dictionary<string, List<long>> ByBranch { get; set; } = [];
     [Id(10)] public List<string> Branches { get; set; } = [];
+    /// <summary>/collect run id → the job it joined (for flaky tests' job numbers).</summary>
+    [Id(11)] public Dictionary<string, JobJoin> Joins { get; set; } = [];
 }
 
 /// <summary>
@@ -87,6 +89,15 @@ public sealed class ProjectPipelinesGrain(
         list.Add(link);
         await state.WriteStateAsync();
     }
+
+    public async Task RecordJoinAsync(JobJoin join)
+    {
+        state.State.Joins[join.RunId] = join;
+        await state.WriteStateAsync();
+    }
+
+    public Task<JobJoin[]> FindJoinsAsync(string[] runIds) =>
+        Task.FromResult(runIds.Select(id => state.State.Joins.GetValueOrDefault(id)).OfType<JobJoin>().ToArray());
 
     public Task<Guid?> PipelineByNumberAsync(long number) =>
         Task.FromResult(number >= 1 && number <= state.State.Pipelines.Count ? state.State.Pipelines[(int)number - 1].Id : (Guid?)null);

@@ -124,7 +124,7 @@ public sealed class WorkflowInsightsGrain(
     {
         var recent = state.State.Recent;
         var row = new RecentRun(change.WorkflowId, change.Branch, change.New.DurationSeconds, change.New.StartedAt, change.New.StoppedAt,
-            change.New.Status);
+            change.New.Status, change.PipelineNumber);
         var index = recent.FindIndex(r => r.Id == change.WorkflowId);
         if (index >= 0) recent[index] = row;
         else

@@ -4,7 +4,6 @@ using Seismo.Api.Auth;
 using Seismo.Api.Contracts;
 using Seismo.Domain.Pipelines;
 using Seismo.Grains;
-using Results = Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Seismo.Api.Endpoints;
 
@@ -56,10 +55,12 @@ public static class CircleCiApi
 
     private static async Task<Results<Ok<ItemsPage<PipelineV2Dto>>, JsonHttpResult<CircleError>>> OrgPipelinesAsync(
         HttpContext http, IGrainFactory grains, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "org-slug")] string? orgSlug,
-        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page-token")] string? pageToken, bool? mine)
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page-token")] string? pageToken, string? mine)
     {
         var caller = SeismoCaller.From(http.User);
-        if (mine == true) return PipelineWire.Error(400, "mine=true is not supported: Seismo has no users");
+        var onlyMine = false;
+        if (mine is not null && !bool.TryParse(mine, out onlyMine)) return PipelineWire.Error(400, "mine must be true or false");
+        if (onlyMine) return PipelineWire.Error(400, "mine=true is not supported: Seismo has no users");
         var before = DateTimeOffset.MaxValue;
         var beforeId = Guid.Empty;
         if (!PipelineWire.TryReadToken(pageToken, "t", out var parts) || (parts.Length > 0 && (parts.Length != 2

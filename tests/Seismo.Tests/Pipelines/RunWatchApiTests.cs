@@ -70,6 +70,17 @@ public sealed class RunWatchApiTests(SeismoFixture fixture) : IClassFixture<Seis
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_describes_the_ingest_and_v2_routes()
+    {
+        var doc = await _seismo.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        foreach (var path in new[] { "/functions/v1/ingest", "/api/ingest", "/api/v2/pipeline", "/api/v2/pipeline/{id}/workflow",
+                     "/api/v2/project/{vcs}/{org}/{name}/job/{number}", "/api/v2/insights/{vcs}/{org}/{name}/workflows/{workflow}/summary",
+                     "/api/v2/insights/{vcs}/{org}/{name}/flaky-tests", "/api/v2/insights/{vcs}/{org}/summary" })
+            Assert.Contains(path, paths);
+    }
+
+    [Fact]
     public async Task Cors_allows_any_origin_including_the_preflight()
     {
         var preflight = new HttpRequestMessage(HttpMethod.Options, "/functions/v1/ingest");

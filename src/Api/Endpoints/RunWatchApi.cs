@@ -22,7 +22,27 @@ public static class RunWatchApi
     public static WebApplicationBuilder AddSeismoPipelines(this WebApplicationBuilder builder)
     {
         builder.Services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST", "OPTIONS")));
+        builder.Services.AddTransient<IStartupFilter, EscapedSlugFilter>();
         return builder;
+    }
+
+    /// <summary>
+    /// CircleCI lets clients escape a project slug's slashes (gh%2Facme%2Fapp). The server keeps %2F escaped in the
+    /// path, so before routing the /api/v2 paths get their slashes back.
+    /// </summary>
+    private sealed class EscapedSlugFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                var path = context.Request.Path.Value;
+                if (path is not null && path.StartsWith("/api/v2/", StringComparison.Ordinal) && path.Contains("%2F", StringComparison.OrdinalIgnoreCase))
+                    context.Request.Path = new PathString(path.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase));
+                return following(context);
+            });
+            next(app);
+        };
     }
 
     public static IEndpointRouteBuilder MapRunWatchApi(this IEndpointRouteBuilder app)

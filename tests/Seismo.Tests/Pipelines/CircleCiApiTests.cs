@@ -43,7 +43,7 @@ public sealed class CircleCiApiTests(SeismoFixture fixture) : IClassFixture<Seis
         Assert.Equal([25L, 20, 15, 10, 5], dev.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("number").GetInt64()));
         Assert.All(dev.GetProperty("items").EnumerateArray(), p => Assert.Equal("dev", p.GetProperty("vcs").GetProperty("branch").GetString()));
 
-        var seven = await client.GetFromJsonAsync<JsonElement>("/api/v2/project/gh/acme/paging/pipeline/7");
+        var seven = await client.GetFromJsonAsync<JsonElement>("/api/v2/project/gh%2Facme%2Fpaging/pipeline/7");
         Assert.Equal(7, seven.GetProperty("number").GetInt64());
         var byId = await client.GetFromJsonAsync<JsonElement>($"/api/v2/pipeline/{seven.GetProperty("id").GetString()}");
         Assert.Equal(seven.GetProperty("id").GetString(), byId.GetProperty("id").GetString());

@@ -13,6 +13,7 @@ builder.AddSeismoSilo();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
 builder.AddSeismoSettings();
+builder.AddSeismoPipelines();
 
 var app = builder.Build();
 
@@ -34,6 +35,9 @@ app.MapSettingsApi();
 app.MapTrendsApi();
 app.MapMeApi();
 app.MapLive();
+app.MapRunWatchApi();
+app.MapCircleCiApi();
+app.MapInsightsApi();
 app.MapDashboard();
 
 app.Run();

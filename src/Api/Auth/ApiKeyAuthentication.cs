@@ -29,11 +29,13 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
     }
 
+    // The RunWatch and CircleCI routes answer in their own contracts' error bodies.
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ApiError.Unauthorized().ExecuteAsync(Context);
+        (Endpoints.PipelineWire.ErrorFor(Request.Path, 401, "Invalid or missing API key") ?? ApiError.Unauthorized()).ExecuteAsync(Context);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiError.Forbidden("This key's role does not allow this action").ExecuteAsync(Context);
+        (Endpoints.PipelineWire.ErrorFor(Request.Path, 403, "This key's role does not allow this action")
+            ?? ApiError.Forbidden("This key's role does not allow this action")).ExecuteAsync(Context);
 
     internal static string? ReadKey(HttpRequest request)
     {
@@ -41,6 +43,8 @@ public sealed class ApiKeyAuthenticationHandler(
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return authorization["Bearer ".Length..].Trim() is { Length: > 0 } bearer ? bearer : null;
         if (request.Headers["X-API-Key"].ToString() is { Length: > 0 } apiKey) return apiKey.Trim();
+        // CircleCI's clients send their token as Circle-Token.
+        if (request.Headers["Circle-Token"].ToString() is { Length: > 0 } circleToken) return circleToken.Trim();
         return QueryKey(request);
     }
 

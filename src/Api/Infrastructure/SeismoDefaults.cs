@@ -29,6 +29,7 @@ public static class SeismoDefaults
     {
         app.UseExceptionHandler(handler => handler.Run(WriteUnhandledAsync));
         app.UseStatusCodePages(WriteStatusCodeAsync);
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -19,9 +19,16 @@ public static class SeismoJson
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         // Source-generated metadata; each wire type declares its casing. A type in no context fails loudly in tests.
         options.TypeInfoResolver = JsonTypeInfoResolver.Combine(
-                Contracts.SeismoJsonContext.Default, Contracts.CollectJsonContext.Default, ErrorJsonContext.Default,
-                Contracts.NotificationJsonContext.Default, Contracts.SettingsJsonContext.Default,
-                Contracts.WebhookJsonContext.Default, Contracts.TrendsJsonContext.Default, Endpoints.MeJsonContext.Default)
+                Contracts.SeismoJsonContext.Default,
+                Contracts.CollectJsonContext.Default,
+                ErrorJsonContext.Default,
+                Contracts.NotificationJsonContext.Default,
+                Contracts.SettingsJsonContext.Default,
+                Contracts.WebhookJsonContext.Default,
+                Contracts.TrendsJsonContext.Default,
+                Endpoints.MeJsonContext.Default,
+                Contracts.PipelineJsonContext.Default,
+                Contracts.InsightsJsonContext.Default)
             .WithAddedModifier(WireCasingAttribute.Apply);
         return options;
     }

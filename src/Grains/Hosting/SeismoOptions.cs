@@ -55,13 +55,15 @@ public sealed class TierLimits
 {
     public int HourlyObservations { get; set; }
     public long MonthlyObservations { get; set; }
+    /// <summary>Repositories RunWatch may map onto projects (0 = no limit).</summary>
+    public int Repositories { get; set; }
 
     public static Dictionary<string, TierLimits> Defaults() => new(StringComparer.OrdinalIgnoreCase)
     {
-        ["free"] = new() { HourlyObservations = 100, MonthlyObservations = 10_000 },
-        ["starter"] = new() { HourlyObservations = 500, MonthlyObservations = 100_000 },
-        ["team"] = new() { HourlyObservations = 2_000, MonthlyObservations = 1_000_000 },
-        ["business"] = new() { HourlyObservations = 10_000, MonthlyObservations = 10_000_000 },
+        ["free"] = new() { HourlyObservations = 100, MonthlyObservations = 10_000, Repositories = 3 },
+        ["starter"] = new() { HourlyObservations = 500, MonthlyObservations = 100_000, Repositories = 10 },
+        ["team"] = new() { HourlyObservations = 2_000, MonthlyObservations = 1_000_000, Repositories = 50 },
+        ["business"] = new() { HourlyObservations = 10_000, MonthlyObservations = 10_000_000, Repositories = 500 },
         ["enterprise"] = new() { HourlyObservations = 100_000, MonthlyObservations = 0 },
     };
 }

@@ -96,6 +96,7 @@ public sealed class ProjectGrain(
         _dirty = true;
         PublishOverview();
         await EmitAsync([RunEvent(run)], run.Metadata.Id);
+        Pipelines.CollectJoin.Notify(GrainFactory, run);
         return new AcceptedRun(run, results);
     }
 

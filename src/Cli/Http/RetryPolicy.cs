@@ -41,7 +41,10 @@ public sealed record RetryPolicy
         if (attempt >= MaxAttempts) return RetryDecision.GiveUp($"gave up after {attempt} attempts");
         var wait = retryAfter ?? Backoff(attempt, jitter01);
         if (wait > MaxWait)
-            return RetryDecision.GiveUp($"the server asks to retry in {Seconds(wait)}, longer than the {Seconds(MaxWait)} this command waits (--retry-max-wait)");
+        {
+            var asked = retryAfter is null ? $"the next retry would be in {Seconds(wait)}" : $"the server asks to retry in {Seconds(wait)}";
+            return RetryDecision.GiveUp($"{asked}, longer than the {Seconds(MaxWait)} this command waits (--retry-max-wait)");
+        }
         return new RetryDecision(wait, null);
     }
 

@@ -14,21 +14,17 @@ public static class SeismoCli
     public const int Refused = 1;
     public const int UsageError = 2;
 
-    private static readonly Option<string> Url = new("--url") { Description = "Seismo's base URL (default: SEISMO_URL, else " + SeismoSettings.DefaultUrl + ")", Recursive = true };
-    private static readonly Option<string> Token = new("--token") { Description = "API key (default: SEISMO_TOKEN)", Recursive = true };
-    private static readonly Option<string> Project = new("--project") { Description = "Project id or slug (default: SEISMO_PROJECT; not needed with a project key)", Recursive = true };
-    private static readonly Option<bool> Plain = new("--plain") { Description = "Plain lines even on a terminal (no colour, tables drawn with spaces, no live bars)", Recursive = true };
-
     public static Task<int> RunAsync(string[] args, CliHost host, CancellationToken ct = default)
     {
+        var global = new GlobalOptions();
         var root = new RootCommand("Seismo from the command line: report CI test runs, upload reports, list flaky tests, follow live events.")
         {
-            Url, Token, Project, Plain,
+            global.Url, global.Token, global.Project, global.Plain,
         };
-        root.Add(RunCommand(host));
-        root.Add(UploadCommand(host));
-        root.Add(FlakyCommand(host));
-        root.Add(TailCommand(host));
+        root.Add(RunCommand(host, global));
+        root.Add(UploadCommand(host, global));
+        root.Add(FlakyCommand(host, global));
+        root.Add(TailCommand(host, global));
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = host.Out, Error = host.Error }, ct);
     }
 
@@ -38,7 +34,7 @@ public static class SeismoCli
         DefaultValueFactory = _ => 120,
     };
 
-    private static Command RunCommand(CliHost host)
+    private static Command RunCommand(CliHost host, GlobalOptions global)
     {
         var junit = new Option<string[]>("--junit") { Description = "Glob of JUnit XML reports the command writes (repeatable): 'test-results/**/*.xml'" };
         var tags = new Option<string[]>("--tag") { Description = "Tag for the observation (repeatable)" };
@@ -53,7 +49,7 @@ public static class SeismoCli
         };
         run.SetAction(async (parse, ct) =>
         {
-            var (console, settings, error) = Setup(parse, host);
+            var (console, settings, error) = Setup(parse, host, global);
             if (error is not null) return Usage(console, error);
             var options = new RunOptions(parse.GetValue(command)!, parse.GetValue(junit) ?? [], parse.GetValue(tags) ?? [],
                 parse.GetValue(quarantine), parse.GetValue(user), parse.GetValue(passEnv) ?? []);
@@ -62,7 +58,7 @@ public static class SeismoCli
         return run;
     }
 
-    private static Command UploadCommand(CliHost host)
+    private static Command UploadCommand(CliHost host, GlobalOptions global)
     {
         var path = new Argument<string>("path") { Description = "An allure-results or JUnit reports folder, or a .zip of one" };
         var env = new Option<string>("--env") { Description = "Environment id", Required = true };
@@ -77,7 +73,7 @@ public static class SeismoCli
         {
             path, env, build, chunkMb, chunkedAboveMb, retryMaxWait,
         };
-        upload.SetAction((parse, ct) => WithClient(parse, host, ct, requireProject: true, (console, client) =>
+        upload.SetAction((parse, ct) => WithClient(parse, host, global, ct, requireProject: true, (console, client) =>
             new UploadCommand(host, console, client).ExecuteAsync(new UploadOptions(parse.GetValue(path)!, parse.GetValue(env)!,
                 client.Settings.Project!, parse.GetValue(build)!, parse.GetValue(chunkMb) * 1024L * 1024,
                 parse.GetValue(chunkedAboveMb) * 1024L * 1024), ct),
@@ -85,39 +81,39 @@ public static class SeismoCli
         return upload;
     }
 
-    private static Command FlakyCommand(CliHost host)
+    private static Command FlakyCommand(CliHost host, GlobalOptions global)
     {
         var minScore = new Option<double?>("--min-score") { Description = "Only tests scoring at least this (0 to 1)" };
         var quarantined = new Option<bool>("--quarantined") { Description = "Only quarantined tests" };
         var limit = new Option<int?>("--limit") { Description = "At most this many rows (1 to 500)" };
         var flaky = new Command("flaky", "The project's tests by flakiness score, highest first") { minScore, quarantined, limit };
-        flaky.SetAction((parse, ct) => WithClient(parse, host, ct, requireProject: false, (console, client) =>
+        flaky.SetAction((parse, ct) => WithClient(parse, host, global, ct, requireProject: false, (console, client) =>
             new FlakyCommand(console, client).ExecuteAsync(parse.GetValue(minScore), parse.GetValue(quarantined), parse.GetValue(limit), ct)));
         return flaky;
     }
 
-    private static Command TailCommand(CliHost host)
+    private static Command TailCommand(CliHost host, GlobalOptions global)
     {
         var types = new Option<string[]>("--type") { Description = "Only events of this type (repeatable): run.completed, run.failed, test.status_changed, test.quarantined, …" };
         var since = new Option<long?>("--since") { Description = "Replay from after this event sequence number first" };
         var count = new Option<int?>("--count") { Description = "Stop after this many events" };
         var tail = new Command("tail", "Follow the project's live events") { types, since, count };
-        tail.SetAction((parse, ct) => WithClient(parse, host, ct, requireProject: false, (console, client) =>
+        tail.SetAction((parse, ct) => WithClient(parse, host, global, ct, requireProject: false, (console, client) =>
             new TailCommand(console, client).ExecuteAsync(parse.GetValue(types) ?? [], parse.GetValue(since), parse.GetValue(count), ct)));
         return tail;
     }
 
-    private static (CliConsole Console, SeismoSettings Settings, string? Error) Setup(ParseResult parse, CliHost host)
+    private static (CliConsole Console, SeismoSettings Settings, string? Error) Setup(ParseResult parse, CliHost host, GlobalOptions global)
     {
-        var console = new CliConsole(host, parse.GetValue(Plain));
-        var settings = SeismoSettings.Resolve(host, parse.GetValue(Url), parse.GetValue(Token), parse.GetValue(Project), out var error);
+        var console = new CliConsole(host, parse.GetValue(global.Plain));
+        var settings = SeismoSettings.Resolve(host, parse.GetValue(global.Url), parse.GetValue(global.Token), parse.GetValue(global.Project), out var error);
         return (console, settings, error);
     }
 
-    private static async Task<int> WithClient(ParseResult parse, CliHost host, CancellationToken ct, bool requireProject,
+    private static async Task<int> WithClient(ParseResult parse, CliHost host, GlobalOptions global, CancellationToken ct, bool requireProject,
         Func<CliConsole, SeismoClient, Task<int>> action, int retryMaxWaitSeconds = 120)
     {
-        var (console, settings, error) = Setup(parse, host);
+        var (console, settings, error) = Setup(parse, host, global);
         error ??= settings.Token is null ? "no API key: pass --token or set SEISMO_TOKEN" : null;
         error ??= requireProject && settings.Project is null ? "no project: pass --project or set SEISMO_PROJECT" : null;
         if (error is not null) return Usage(console, error);
@@ -144,5 +140,14 @@ public static class SeismoCli
     {
         console.Fail(error);
         return UsageError;
+    }
+
+    /// <summary>Options every command takes (made per invocation: a System.CommandLine symbol belongs to its command tree).</summary>
+    private sealed class GlobalOptions
+    {
+        public Option<string> Url { get; } = new("--url") { Description = "Seismo's base URL (default: SEISMO_URL, else " + SeismoSettings.DefaultUrl + ")", Recursive = true };
+        public Option<string> Token { get; } = new("--token") { Description = "API key (default: SEISMO_TOKEN)", Recursive = true };
+        public Option<string> Project { get; } = new("--project") { Description = "Project id or slug (default: SEISMO_PROJECT; not needed with a project key)", Recursive = true };
+        public Option<bool> Plain { get; } = new("--plain") { Description = "Plain lines even on a terminal (no colour, tables drawn with spaces, no live bars)", Recursive = true };
     }
 }

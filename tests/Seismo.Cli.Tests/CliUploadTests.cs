@@ -29,7 +29,7 @@ public sealed class CliUploadTests(SeismoHost seismo) : IClassFixture<SeismoHost
 
         Assert.Equal(0, await cli.RunAsync("upload", "test-results", "--env", Env, "--project", project.ToString(), "--build", "b-1"));
 
-        Assert.Contains("(one request)", cli.Out.Text);
+        Assert.Contains("bytes, one request)", cli.Out.Text);
         Assert.Contains("server: done", cli.Out.Text);
         Assert.Matches(@"Upload \S+ done: \d+ files, 2 tests", cli.Out.Text);
     }
@@ -45,7 +45,7 @@ public sealed class CliUploadTests(SeismoHost seismo) : IClassFixture<SeismoHost
             "--chunk-size", "1", "--chunked-above", "0"));
 
         var text = cli.Out.Text;
-        Assert.Contains("(chunked)", text);
+        Assert.Contains("bytes, chunked)", text);
         Assert.Contains("(100%)", text);
         var phases = new[] { "server: uploading", "server: assembling", "server: done" }.Select(p => text.IndexOf(p, StringComparison.Ordinal)).ToList();
         Assert.All(phases, i => Assert.True(i >= 0, text));

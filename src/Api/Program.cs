@@ -10,6 +10,7 @@ builder.AddSeismoDefaults();
 builder.AddSeismoSilo();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
+builder.AddSeismoReporting();
 
 var app = builder.Build();
 
@@ -23,6 +24,7 @@ app.MapProjectSettingsApi();
 app.MapApiKeysApi();
 app.MapRunsApi();
 app.MapTestsApi();
+app.MapReportingApi();
 app.MapFlakinessApi();
 app.MapNotificationsApi();
 app.MapWebhooksApi();

@@ -58,4 +58,7 @@ public interface IProjectGrain : IGrainWithGuidKey
 
     /// <summary>Activates the project and replays runs whose effects are not yet durable in its test grains.</summary>
     Task EnsureRecoveredAsync();
+
+    /// <summary>Lists a reported run that is not in the run log (open or cancelled); appending it to the log unlists it.</summary>
+    Task TrackReporterRunAsync(RunSummary run);
 }

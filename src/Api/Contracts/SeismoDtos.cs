@@ -43,7 +43,11 @@ public sealed record RunDetailDto(
     string? JobName, string? Repository, string Source, IReadOnlyList<string> Command, string? User, int? ReturnCode, DateTimeOffset? Executed,
     IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Env, int TotalTests, int PassedTests, int FailedTests, int SkippedTests,
     int FlakyTests, double PassRate, long Duration, long Sequence, string ObservationStatus, string? ProcessingError,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    // What a test reporter (POST /api/runs) gave; null for /collect runs.
+    string? CommitMessage = null, string? CommitAuthor = null, string? PlaywrightVersion = null, int? Workers = null, int? ShardCurrent = null,
+    int? ShardTotal = null, string? Browser = null, string? Os = null, string? Viewport = null, string? Hostname = null, string? RunTitle = null,
+    IReadOnlyList<string>? GrepPatterns = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record TestErrorDto(string? Message, string? Type, string? Stack);

@@ -41,6 +41,9 @@ public sealed class ProjectState
     [Id(6)] public List<LiveEvent> RecentEvents { get; set; } = [];
     [Id(7)] public long EventsReservedThrough { get; set; }
 
+    /// <summary>Runs reported test by test that are not in the run log: open (running) or cancelled ones.</summary>
+    [Id(8)] public Dictionary<Guid, RunSummary> ReporterRuns { get; set; } = [];
+
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
     public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)
     {

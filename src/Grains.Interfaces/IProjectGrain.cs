@@ -61,4 +61,18 @@ public interface IProjectGrain : IGrainWithGuidKey
 
     /// <summary>Lists a reported run that is not in the run log (open or cancelled); appending it to the log unlists it.</summary>
     Task TrackReporterRunAsync(RunSummary run);
+
+    /// <summary>
+    /// Deletes a run of this project: its log row, archive, artifacts and reporter details. Counters are corrected
+    /// before this returns; each affected test is replayed from its remaining runs in the background. False when the
+    /// project has no such run.
+    /// </summary>
+    Task<bool> DeleteRunAsync(Guid runGuid);
+
+    /// <summary>Deletes every run created before <paramref name="cutoff"/> as <see cref="DeleteRunAsync"/> does (retention); returns how many.</summary>
+    Task<int> DeleteRunsBeforeAsync(DateTimeOffset cutoff);
+
+    /// <summary>Tests still waiting for their replay after a deletion.</summary>
+    [AlwaysInterleave]
+    Task<int> CountStaleTestsAsync();
 }

@@ -2,11 +2,12 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Seismo.Domain.Reporting;
 using Seismo.Grains.Hosting;
+using Seismo.Grains.Storage;
 
 namespace Seismo.Api.Endpoints;
 
 /// <summary>
-/// Where artifacts live (<c>&lt;dataDir&gt;/artifacts/&lt;project&gt;/&lt;run&gt;/&lt;artifact id&gt;.&lt;ext&gt;</c>) and the key
+/// Where artifacts live (<see cref="ArtifactPaths"/>, one file per artifact named by its id) and the key
 /// their links are signed with: <c>Seismo:Artifacts:SigningKey</c> (base64, the same on every API node), else one
 /// generated on first start and kept in <c>&lt;dataDir&gt;/artifact-signing.key</c>.
 /// </summary>
@@ -14,13 +15,16 @@ public sealed class ArtifactStorage
 {
     public ArtifactStorage(IOptions<SeismoOptions> options, IConfiguration configuration)
     {
-        var dataDir = Path.GetFullPath(options.Value.DataDir);
-        Root = Path.Combine(dataDir, "artifacts");
+        _dataDir = Path.GetFullPath(options.Value.DataDir);
+        var dataDir = _dataDir;
+        Root = ArtifactPaths.Root(dataDir);
         Directory.CreateDirectory(Root);
         UrlLifetime = configuration.GetValue<TimeSpan?>("Seismo:Artifacts:UrlLifetime") ?? TimeSpan.FromHours(1);
         var configured = configuration["Seismo:Artifacts:SigningKey"];
         Signer = new ArtifactUrlSigner(configured is { Length: > 0 } ? Convert.FromBase64String(configured) : LocalKey(dataDir));
     }
+
+    private readonly string _dataDir;
 
     public string Root { get; }
 
@@ -28,18 +32,9 @@ public sealed class ArtifactStorage
 
     public ArtifactUrlSigner Signer { get; }
 
-    public string RunDirectory(Guid projectId, Guid runGuid) => Path.Combine(Root, projectId.ToString("N"), runGuid.ToString("N"));
-
-    public string ProjectDirectory(Guid projectId) => Path.Combine(Root, projectId.ToString("N"));
+    public string RunDirectory(Guid projectId, Guid runGuid) => ArtifactPaths.Run(_dataDir, projectId, runGuid);
 
     public string TempPath() => Path.Combine(Directory.CreateDirectory(Path.Combine(Root, "tmp")).FullName, Guid.NewGuid().ToString("N"));
-
-    /// <summary>Removes a run's artifacts (run deletion).</summary>
-    public void DeleteRun(Guid projectId, Guid runGuid)
-    {
-        var dir = RunDirectory(projectId, runGuid);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-    }
 
     private static byte[] LocalKey(string dataDir)
     {

@@ -10,7 +10,7 @@ namespace Seismo.Api.Endpoints;
 /// <summary>
 /// Runs a test reporter opens and closes (Euriqa's POST and PATCH /api/runs). The run is open (<c>running</c>) until
 /// a PATCH closes it: <c>passed</c>/<c>failed</c> put it in the run log and feed the scorer, once; <c>cancelled</c>
-/// keeps it out of both. Permission upload.
+/// keeps it out of both. Permission upload; DELETE needs manage.
 /// </summary>
 public static class RunWritesApi
 {
@@ -23,7 +23,20 @@ public static class RunWritesApi
             .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.RunsWrite));
         group.MapPatch("/{id}", UpdateAsync).WithSummary("Status and statistics; passed/failed closes the run and scores it once")
             .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.RunsWrite));
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a run, its results and artifacts (manage)")
+            .RequireAuthorization(Policies.Manage).AddEndpointFilter(RateLimits.Filter(RateLimitGroup.RunsWrite));
         return app;
+    }
+
+    private static async Task<Results<Ok<DeletedDto>, JsonHttpResult<ErrorEnvelope>>> DeleteAsync(HttpContext http, IGrainFactory grains, string id)
+    {
+        var (run, hidden) = await RunsApi.ResolveAsync(http, grains, id);
+        if (hidden is not null) return hidden;
+        var (_, denied) = await ProjectAccess.ResolveAsync(grains, SeismoCaller.From(http.User), run!.Metadata.ProjectId, Permission.Manage);
+        if (denied is not null) return denied;
+        return await grains.GetGrain<IProjectGrain>(run.Metadata.ProjectId).DeleteRunAsync(run.Metadata.RunGuid)
+            ? TypedResults.Ok(new DeletedDto(true, "Run deleted successfully"))
+            : ApiError.NotFound("Run", id);
     }
 
     private static async Task<Results<Created<ReporterRunDto>, JsonHttpResult<ErrorEnvelope>>> CreateAsync(

@@ -13,7 +13,7 @@ namespace Seismo.Grains.Projects;
 /// Sequences a project's runs, stores each durably (one transaction per run), keeps run counters and the test
 /// catalogue on write, and tracks which runs are durable in the test grains so a crash replays only the rest.
 /// </summary>
-public sealed class ProjectGrain(
+public sealed partial class ProjectGrain(
     [PersistentState("project", "Default")] IPersistentState<ProjectState> state,
     IRunStore store,
     IOptions<SeismoOptions> options,
@@ -52,6 +52,7 @@ public sealed class ProjectGrain(
             _ = ReplayAsync(replay);
         }
         StartTimers();
+        ScheduleRecompute();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

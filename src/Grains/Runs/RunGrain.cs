@@ -20,6 +20,13 @@ public sealed class RunGrain(IRunStore store) : Grain, IRunGrain
         return _results ?? await Reporter.GetResultsAsync();
     }
 
+    public Task ForgetAsync()
+    {
+        (_summary, _results) = (null, null);
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     public async Task<ObservationState?> GetObservationStateAsync()
     {
         if (await SummaryAsync() is not { } run) return null;

@@ -10,7 +10,7 @@ builder.AddSeismoDefaults();
 builder.AddSeismoSilo();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
-builder.AddSeismoReporting();
+builder.AddSeismoEuriqa();
 
 var app = builder.Build();
 
@@ -24,7 +24,7 @@ app.MapProjectSettingsApi();
 app.MapApiKeysApi();
 app.MapRunsApi();
 app.MapTestsApi();
-app.MapReportingApi();
+app.MapEuriqaApi();
 app.MapFlakinessApi();
 app.MapNotificationsApi();
 app.MapWebhooksApi();

@@ -72,6 +72,15 @@ public interface IProjectGrain : IGrainWithGuidKey
     /// <summary>Deletes every run created before <paramref name="cutoff"/> as <see cref="DeleteRunAsync"/> does (retention); returns how many.</summary>
     Task<int> DeleteRunsBeforeAsync(DateTimeOffset cutoff);
 
+    /// <summary>Renames the project; null when it does not exist.</summary>
+    Task<ProjectInfo?> RenameAsync(string name);
+
+    /// <summary>
+    /// Deletes the project and everything of it: runs, tests, reported runs, archives, artifacts, webhooks, and its
+    /// keys (through the account). False when it does not exist.
+    /// </summary>
+    Task<bool> DeleteProjectAsync();
+
     /// <summary>Tests still waiting for their replay after a deletion.</summary>
     [AlwaysInterleave]
     Task<int> CountStaleTestsAsync();

@@ -26,6 +26,9 @@ public interface ITestGrain : IGrainWithStringKey
     /// </summary>
     Task<FlakinessReport> ReplaceHistoryAsync(TestApplication[] remaining, long appliedThrough);
 
+    /// <summary>Forgets the test (its project was deleted).</summary>
+    Task ClearAsync();
+
     /// <summary>Writes pending state now (used on shutdown and by tests).</summary>
     Task FlushAsync();
 }

@@ -32,6 +32,10 @@ public sealed record SuiteNodeDto(string Id, string Title, string? FilePath, str
 public sealed record ArtifactDto(
     string Id, string Type, string FileName, long FileSize, string MimeType, string Url, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
 
+[WireCasing(Casing.CamelCase)]
+public sealed record ProjectRenamedDto(Guid Id, string Name, Guid TeamId, DateTimeOffset UpdatedAt);
+
+[JsonSerializable(typeof(ProjectRenamedDto))]
 [JsonSerializable(typeof(ReporterRunDto))]
 [JsonSerializable(typeof(RunPatchedDto))]
 [JsonSerializable(typeof(ReportedTestDto))]

@@ -37,6 +37,8 @@ internal sealed class PendingRuns
     /// <summary>A deleted run: nothing to wait for any more.</summary>
     public void Remove(long sequence) => _entries.Remove(sequence);
 
+    public void Clear() => _entries.Clear();
+
     public void Flushed(long sequence)
     {
         if (_entries.TryGetValue(sequence, out var e)) e.Outstanding--;

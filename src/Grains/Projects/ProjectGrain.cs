@@ -16,6 +16,7 @@ namespace Seismo.Grains.Projects;
 public sealed partial class ProjectGrain(
     [PersistentState("project", "Default")] IPersistentState<ProjectState> state,
     IRunStore store,
+    ArchiveStore archives,
     IOptions<SeismoOptions> options,
     TimeProvider clock,
     LiveNodeCache liveNodes,

@@ -79,6 +79,15 @@ public sealed class TestGrain(
     }
     public Task FlushAsync() => FlushCoreAsync(CancellationToken.None);
 
+    public async Task ClearAsync()
+    {
+        _unflushed.Clear();
+        _waiting.Clear();
+        await state.ClearStateAsync();
+        state.State = new TestState();
+        DeactivateOnIdle();
+    }
+
     public async Task<FlakinessReport> ReplaceHistoryAsync(TestApplication[] remaining, long appliedThrough)
     {
         state.State = TestState.Replayed(state.State, remaining, appliedThrough);

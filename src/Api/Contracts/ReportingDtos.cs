@@ -35,6 +35,29 @@ public sealed record ArtifactDto(
 [WireCasing(Casing.CamelCase)]
 public sealed record ProjectRenamedDto(Guid Id, string Name, Guid TeamId, DateTimeOffset UpdatedAt);
 
+[WireCasing(Casing.CamelCase)]
+public sealed record TeamDto(Guid Id, string Name, string Role, DateTimeOffset CreatedAt);
+
+/// <summary>A new team; <c>apiKey</c> is its owner's admin key, shown once.</summary>
+[WireCasing(Casing.CamelCase)]
+public sealed record CreatedTeamDto(Guid Id, string Name, DateTimeOffset CreatedAt, string ApiKey);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record TeamMemberDto(string Id, string UserId, Guid TeamId, string Role, string Name, string? Email, string? AvatarUrl, DateTimeOffset JoinedAt);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record AcceptedMemberDto(
+    string Id, string UserId, Guid TeamId, string Role, string Name, string? Email, string? AvatarUrl, DateTimeOffset JoinedAt, string Key);
+
+[WireCasing(Casing.CamelCase)]
+public sealed record InvitationDto(
+    string Id, Guid TeamId, string Email, string Role, string Status, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt, string InviteUrl);
+
+[JsonSerializable(typeof(DataList<TeamDto>))]
+[JsonSerializable(typeof(CreatedTeamDto))]
+[JsonSerializable(typeof(DataList<TeamMemberDto>))]
+[JsonSerializable(typeof(AcceptedMemberDto))]
+[JsonSerializable(typeof(InvitationDto))]
 [JsonSerializable(typeof(ProjectRenamedDto))]
 [JsonSerializable(typeof(ReporterRunDto))]
 [JsonSerializable(typeof(RunPatchedDto))]

@@ -22,6 +22,7 @@ public static class EuriqaApi
         app.MapTestSuitesApi();
         app.MapArtifactsApi();
         app.MapProjectAdminApi();
+        app.MapTeamsApi();
         return app;
     }
 }

@@ -50,7 +50,10 @@ public sealed record RunDetailDto(
     IReadOnlyList<string>? GrepPatterns = null);
 
 [WireCasing(Casing.CamelCase)]
-public sealed record TestErrorDto(string? Message, string? Type, string? Stack);
+public sealed record TestErrorDto(string? Message, string? Type, string? Stack,
+    // An assertion's values, as a test reporter (POST /api/tests) sent them.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Expected = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Actual = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record TestResultDto(
@@ -68,7 +71,9 @@ public sealed record TestDetailDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Key, string Title, string? FullTitle, string? FilePath, int? LineNumber,
     string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, long TotalRuns, long PassedRuns,
     long FailedRuns, long SkippedRuns, long FlakyRuns, bool IsQuarantined, double? FlakinessScore, string? Label, string? LabelReason,
-    DateTimeOffset? LastFlakyAt, TestQuarantineDto? Quarantine, DateTimeOffset CreatedAt);
+    DateTimeOffset? LastFlakyAt, TestQuarantineDto? Quarantine, DateTimeOffset CreatedAt,
+    // What a test reporter (POST /api/tests) sent beyond the result; empty for other sources.
+    IReadOnlyList<string>? Tags = null, System.Text.Json.JsonElement? Annotations = null, string? Stdout = null, string? Stderr = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record TestQuarantineDto(bool IsQuarantined, bool Automatic, string? DecidedBy, DateTimeOffset? UpdatedAt, int CleanRuns, int CleanRunsToRelease);

@@ -60,6 +60,13 @@ public sealed class ReportedTestsApiTests(SeismoFixture fixture) : IClassFixture
         Assert.Equal(3, detail.GetProperty("attempt").GetInt32());
         Assert.Equal("tests/auth/login.spec.ts", detail.GetProperty("filePath").GetString());
         Assert.Equal("Timed out waiting for selector '.dashboard'", detail.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("visible", detail.GetProperty("error").GetProperty("expected").GetString());
+        Assert.Equal("hidden", detail.GetProperty("error").GetProperty("actual").GetString());
+        Assert.Equal("Error: Timed out\n at login.spec.ts:42:5", detail.GetProperty("error").GetProperty("stack").GetString());
+        Assert.Equal(["@smoke", "@auth"], detail.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToArray());
+        Assert.Equal("Includes network wait", detail.GetProperty("annotations")[0].GetProperty("description").GetString());
+        Assert.Equal("log line\n", detail.GetProperty("stdout").GetString());
+        Assert.Equal("warn\n", detail.GetProperty("stderr").GetString());
     }
 
     [Fact]

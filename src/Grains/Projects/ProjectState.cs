@@ -42,10 +42,10 @@ public sealed class ProjectState
     [Id(7)] public long EventsReservedThrough { get; set; }
 
     /// <summary>Runs reported test by test that are not in the run log: open (running) or cancelled ones.</summary>
-    [Id(8)] public Dictionary<Guid, RunSummary> ReporterRuns { get; set; } = [];
+    [Id(10)] public Dictionary<Guid, RunSummary> ReporterRuns { get; set; } = [];
 
     /// <summary>Tests whose runs were deleted and whose state awaits a replay of their remaining runs.</summary>
-    [Id(9)] public HashSet<string> StaleTests { get; set; } = [];
+    [Id(11)] public HashSet<string> StaleTests { get; set; } = [];
 
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
     public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)

@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "accuracy-http" => await AccuracyHttpBenchmark.RunAsync(args[1..]),
     "flakiness-index" => await FlakinessIndexBenchmark.RunAsync(args[1..]),
     "overview" => await OverviewBenchmark.RunAsync(args[1..]),
+    "reporter" => await ReporterBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -28,5 +29,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy-http [--tests N] [--runs N] [--seed N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- flakiness-index [--tests N] [--rounds N] [--calls N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- overview [--small N] [--medium N] [--large N] [--calls N] [--tests N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- reporter [--tests N] [--concurrency N]");
     return 2;
 }

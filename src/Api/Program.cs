@@ -14,6 +14,7 @@ builder.AddSeismoIngest();
 builder.AddSeismoLive();
 builder.AddSeismoSettings();
 builder.AddSeismoPipelines();
+builder.AddSeismoEuriqa();
 
 var app = builder.Build();
 
@@ -27,6 +28,7 @@ app.MapProjectSettingsApi();
 app.MapApiKeysApi();
 app.MapRunsApi();
 app.MapTestsApi();
+app.MapEuriqaApi();
 app.MapFlakinessApi();
 app.MapNotificationsApi();
 app.MapWebhooksApi();

@@ -10,6 +10,9 @@ public interface IAccountGrain : IGrainWithGuidKey
     Task<AccountInfo?> PatchAsync(AccountPatch patch);
     Task AddProjectAsync(Guid projectId);
 
+    /// <summary>A deleted project: it leaves the account and its project keys are deleted (rejected from then on).</summary>
+    Task RemoveProjectAsync(Guid projectId);
+
     /// <summary>
     /// Takes one observation from the hourly bucket and the monthly plan, or says why not. Never over-admits: it is
     /// synchronous, so even interleaved it runs whole. It interleaves so that a write-behind flush waiting on a slow

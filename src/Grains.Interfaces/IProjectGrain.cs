@@ -62,4 +62,30 @@ public interface IProjectGrain : IGrainWithGuidKey
 
     /// <summary>Activates the project and replays runs whose effects are not yet durable in its test grains.</summary>
     Task EnsureRecoveredAsync();
+
+    /// <summary>Lists a reported run that is not in the run log (open or cancelled); appending it to the log unlists it.</summary>
+    Task TrackReporterRunAsync(RunSummary run);
+
+    /// <summary>
+    /// Deletes a run of this project: its log row, archive, artifacts and reporter details. Counters are corrected
+    /// before this returns; each affected test is replayed from its remaining runs in the background. False when the
+    /// project has no such run.
+    /// </summary>
+    Task<bool> DeleteRunAsync(Guid runGuid);
+
+    /// <summary>Deletes every run created before <paramref name="cutoff"/> as <see cref="DeleteRunAsync"/> does (retention); returns how many.</summary>
+    Task<int> DeleteRunsBeforeAsync(DateTimeOffset cutoff);
+
+    /// <summary>Renames the project; null when it does not exist.</summary>
+    Task<ProjectInfo?> RenameAsync(string name);
+
+    /// <summary>
+    /// Deletes the project and everything of it: runs, tests, reported runs, archives, artifacts, webhooks, and its
+    /// keys (through the account). False when it does not exist.
+    /// </summary>
+    Task<bool> DeleteProjectAsync();
+
+    /// <summary>Tests still waiting for their replay after a deletion.</summary>
+    [AlwaysInterleave]
+    Task<int> CountStaleTestsAsync();
 }

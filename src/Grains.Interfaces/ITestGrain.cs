@@ -21,6 +21,15 @@ public interface ITestGrain : IGrainWithStringKey
     /// <summary>A person quarantines or releases the test; null when the test has no results yet.</summary>
     Task<QuarantineDecision?> SetQuarantineAsync(bool quarantined, string decidedBy);
 
+    /// <summary>
+    /// Replaces the test's state by a replay of its remaining results (runs were deleted), durably, and returns its
+    /// flakiness now. Every run up to <paramref name="appliedThrough"/> is either in <paramref name="remaining"/> or gone.
+    /// </summary>
+    Task<FlakinessReport> ReplaceHistoryAsync(TestApplication[] remaining, long appliedThrough);
+
+    /// <summary>Forgets the test (its project was deleted).</summary>
+    Task ClearAsync();
+
     /// <summary>Writes pending state now (used on shutdown and by tests).</summary>
     Task FlushAsync();
 }
@@ -31,4 +40,7 @@ public interface IRunGrain : IGrainWithGuidKey
     Task<RunSummary?> GetAsync();
     Task<IReadOnlyList<TestResult>> GetResultsAsync();
     Task<ObservationState?> GetObservationStateAsync();
+
+    /// <summary>The run was deleted: drop what is cached of it.</summary>
+    Task ForgetAsync();
 }

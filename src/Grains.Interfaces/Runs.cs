@@ -59,7 +59,8 @@ public sealed record RunMetadata(
     [property: Id(13)] Dictionary<string, string> Env,
     [property: Id(14)] CiContext Ci,
     [property: Id(15)] string? ArchivePath,
-    [property: Id(16)] string? ProcessingError);
+    [property: Id(16)] string? ProcessingError,
+    [property: Id(17)] ReporterRunFields? Reporter = null);
 
 [GenerateSerializer, Immutable]
 public sealed record RunCounts(

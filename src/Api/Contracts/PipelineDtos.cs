@@ -80,7 +80,7 @@ public sealed record JobDetailDto(string? WebUrl, JobProjectDto Project, IReadOn
 public sealed record TestItemDto(string Message, string Source, double RunTime, string File, string Result, string Name, string Classname);
 
 [WireCasing(Casing.SnakeCase)]
-public sealed record ArtifactDto(string Path, long NodeIndex, string Url);
+public sealed record JobArtifactDto(string Path, long NodeIndex, string Url);
 
 [JsonSerializable(typeof(RunWatchError))]
 [JsonSerializable(typeof(RunWatchAccepted))]
@@ -91,5 +91,5 @@ public sealed record ArtifactDto(string Path, long NodeIndex, string Url);
 [JsonSerializable(typeof(ItemsPage<WorkflowV2Dto>))]
 [JsonSerializable(typeof(JobDetailDto))]
 [JsonSerializable(typeof(ItemsPage<TestItemDto>))]
-[JsonSerializable(typeof(ItemsPage<ArtifactDto>))]
+[JsonSerializable(typeof(ItemsPage<JobArtifactDto>))]
 public sealed partial class PipelineJsonContext : JsonSerializerContext;

@@ -43,10 +43,17 @@ public sealed record RunDetailDto(
     string? JobName, string? Repository, string Source, IReadOnlyList<string> Command, string? User, int? ReturnCode, DateTimeOffset? Executed,
     IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Env, int TotalTests, int PassedTests, int FailedTests, int SkippedTests,
     int FlakyTests, double PassRate, long Duration, long Sequence, string ObservationStatus, string? ProcessingError,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    // What a test reporter (POST /api/runs) gave; null for /collect runs.
+    string? CommitMessage = null, string? CommitAuthor = null, string? PlaywrightVersion = null, int? Workers = null, int? ShardCurrent = null,
+    int? ShardTotal = null, string? Browser = null, string? Os = null, string? Viewport = null, string? Hostname = null, string? RunTitle = null,
+    IReadOnlyList<string>? GrepPatterns = null);
 
 [WireCasing(Casing.CamelCase)]
-public sealed record TestErrorDto(string? Message, string? Type, string? Stack);
+public sealed record TestErrorDto(string? Message, string? Type, string? Stack,
+    // An assertion's values, as a test reporter (POST /api/tests) sent them.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Expected = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Actual = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record TestResultDto(
@@ -64,7 +71,9 @@ public sealed record TestDetailDto(
     string Id, string TestId, string RunId, Guid ProjectId, string Key, string Title, string? FullTitle, string? FilePath, int? LineNumber,
     string Status, double Duration, int Retries, int Attempt, bool IsFlaky, TestErrorDto? Error, long TotalRuns, long PassedRuns,
     long FailedRuns, long SkippedRuns, long FlakyRuns, bool IsQuarantined, double? FlakinessScore, string? Label, string? LabelReason,
-    DateTimeOffset? LastFlakyAt, TestQuarantineDto? Quarantine, DateTimeOffset CreatedAt);
+    DateTimeOffset? LastFlakyAt, TestQuarantineDto? Quarantine, DateTimeOffset CreatedAt,
+    // What a test reporter (POST /api/tests) sent beyond the result; empty for other sources.
+    IReadOnlyList<string>? Tags = null, System.Text.Json.JsonElement? Annotations = null, string? Stdout = null, string? Stderr = null);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record TestQuarantineDto(bool IsQuarantined, bool Automatic, string? DecidedBy, DateTimeOffset? UpdatedAt, int CleanRuns, int CleanRunsToRelease);

@@ -177,15 +177,15 @@ public static class CircleCiApi
         return TypedResults.Ok(new ItemsPage<TestItemDto>(items, more ? PipelineWire.Token($"o:{offset + items.Count}") : null));
     }
 
-    private static async Task<Results<Ok<ItemsPage<ArtifactDto>>, JsonHttpResult<CircleError>>> ArtifactsAsync(
+    private static async Task<Results<Ok<ItemsPage<JobArtifactDto>>, JsonHttpResult<CircleError>>> ArtifactsAsync(
         HttpContext http, IGrainFactory grains, string vcs, string org, string name, string number)
     {
         var (found, error) = await FindJobAsync(http, grains, vcs, org, name, number);
         if (error is not null) return error;
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
         var items = found!.Value.Job.Observations.Where(o => o.HasArchive)
-            .Select((o, i) => new ArtifactDto($"{o.RunId}/output.txt", i, $"{baseUrl}/api/runs/{o.RunId}/output")).ToList();
-        return TypedResults.Ok(new ItemsPage<ArtifactDto>(items, null));
+            .Select((o, i) => new JobArtifactDto($"{o.RunId}/output.txt", i, $"{baseUrl}/api/runs/{o.RunId}/output")).ToList();
+        return TypedResults.Ok(new ItemsPage<JobArtifactDto>(items, null));
     }
 
     private static async Task<((ProjectInfo Project, PipelineView Pipeline, WorkflowView Workflow, JobView Job)? Found, JsonHttpResult<CircleError>? Error)>

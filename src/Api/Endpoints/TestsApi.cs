@@ -88,7 +88,10 @@ public static class TestsApi
         if (index >= results.Count) return ApiError.NotFound("Test", id);
         var result = results[index];
         test ??= await grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(run.Metadata.ProjectId, result.KeyHash)).GetAsync();
-        return TypedResults.Ok(ToDetail(run, result, index, test));
+        var detail = ToDetail(run, result, index, test);
+        if (run.Metadata.Reporter is not null && await grains.GetGrain<IReporterRunGrain>(runGuid).GetDetailAsync(index) is { } reported)
+            detail = WithReported(detail, reported);
+        return TypedResults.Ok(detail);
     }
 
     private static async Task<Results<Ok<HistoryDto>, JsonHttpResult<ErrorEnvelope>>> HistoryAsync(HttpContext http, IGrainFactory grains, string id)
@@ -124,6 +127,17 @@ public static class TestsApi
         test?.Flakiness.Reason, test?.Flakiness.LastFlakyAt,
         test?.Quarantine is { } q ? new TestQuarantineDto(q.IsQuarantined, q.Automatic, q.DecidedBy, q.UpdatedAt, q.CleanRuns, q.CleanRunsNeeded) : null,
         run.Metadata.CreatedAt);
+
+    private static TestDetailDto WithReported(TestDetailDto detail, ResultDetail reported) => detail with
+    {
+        Retries = reported.Retries,
+        Attempt = reported.Attempt,
+        Error = detail.Error is { } e ? e with { Expected = reported.ErrorExpected, Actual = reported.ErrorActual } : null,
+        Tags = reported.Tags,
+        Annotations = System.Text.Json.JsonDocument.Parse(reported.AnnotationsJson ?? "[]").RootElement.Clone(),
+        Stdout = reported.Stdout ?? "",
+        Stderr = reported.Stderr ?? "",
+    };
 
     private static bool Matches(TestResult r, string search) =>
         r.Key.Contains(search, StringComparison.OrdinalIgnoreCase) || (r.FilePath?.Contains(search, StringComparison.OrdinalIgnoreCase) ?? false);

@@ -81,6 +81,23 @@ public sealed class JsonFields(JsonElement root)
         return Error;
     }
 
+    /// <summary>An array of strings (null when absent), each at most <paramref name="maxLength"/> characters.</summary>
+    public string[]? Strings(string name, int maxItems = 100, int maxLength = 256)
+    {
+        if (!Present(name, false, out var v)) return null;
+        if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+            return Fail<string[]>(name, "invalid_type", $"Field '{name}' must be an array of strings");
+        if (v.GetArrayLength() > maxItems) return Fail<string[]>(name, "too_many", $"Field '{name}' has at most {maxItems} items");
+        var items = v.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        return items.Any(i => i.Length > maxLength) ? Fail<string[]>(name, "too_long", $"Items of '{name}' are at most {maxLength} characters") : items;
+    }
+
+    /// <summary>Records a problem found by the caller's own checks (the first error wins).</summary>
+    public void Reject(FieldError error) => Error ??= error;
+
+    /// <summary>The raw value of a field, when present and not null, for shapes read elsewhere.</summary>
+    public JsonElement? Element(string name) => Present(name, false, out var v) ? v : null;
+
     public DateTimeOffset? DateTime(string name, bool required = false)
     {
         var s = String(name, required);

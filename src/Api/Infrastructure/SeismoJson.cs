@@ -28,7 +28,8 @@ public static class SeismoJson
                 Contracts.TrendsJsonContext.Default,
                 Endpoints.MeJsonContext.Default,
                 Contracts.PipelineJsonContext.Default,
-                Contracts.InsightsJsonContext.Default)
+                Contracts.InsightsJsonContext.Default,
+                Contracts.ReportingJsonContext.Default)
             .WithAddedModifier(WireCasingAttribute.Apply);
         return options;
     }

@@ -25,6 +25,13 @@ public sealed class FlakinessIndex
         Tally(hash, live, +1);
     }
 
+    /// <summary>A test with no results left (its runs were deleted).</summary>
+    public void Remove(string hash, TestLive live)
+    {
+        if (!_byScore.Remove((live.Score, hash))) return;
+        Tally(hash, live, -1);
+    }
+
     /// <summary>Applies a report if it is newer than what the row holds; false when it was stale.</summary>
     public bool Apply(string hash, TestLive live, FlakinessReport report)
     {

@@ -34,6 +34,11 @@ internal sealed class PendingRuns
         if (_entries.TryGetValue(sequence, out var e)) { e.Dispatching = false; e.Since = now; }
     }
 
+    /// <summary>A deleted run: nothing to wait for any more.</summary>
+    public void Remove(long sequence) => _entries.Remove(sequence);
+
+    public void Clear() => _entries.Clear();
+
     public void Flushed(long sequence)
     {
         if (_entries.TryGetValue(sequence, out var e)) e.Outstanding--;

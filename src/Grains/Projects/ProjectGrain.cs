@@ -13,9 +13,10 @@ namespace Seismo.Grains.Projects;
 /// Sequences a project's runs, stores each durably (one transaction per run), keeps run counters and the test
 /// catalogue on write, and tracks which runs are durable in the test grains so a crash replays only the rest.
 /// </summary>
-public sealed class ProjectGrain(
+public sealed partial class ProjectGrain(
     [PersistentState("project", "Default")] IPersistentState<ProjectState> state,
     IRunStore store,
+    ArchiveStore archives,
     IOptions<SeismoOptions> options,
     TimeProvider clock,
     LiveNodeCache liveNodes,
@@ -54,6 +55,7 @@ public sealed class ProjectGrain(
             _ = ReplayAsync(replay);
         }
         StartTimers();
+        ScheduleRecompute();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -88,6 +90,7 @@ public sealed class ProjectGrain(
         var newTests = NewCatalogEntries(results, submission.Metadata.CreatedAt);
 
         await store.AppendAsync(run, results, newTests);
+        state.State.ReporterRuns.Remove(submission.Metadata.RunGuid);
 
         _lastSequence = run.Sequence;
         foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;
@@ -277,10 +280,31 @@ public sealed class ProjectGrain(
     public Task<ObservationState> GetObservationStateAsync(long sequence) =>
         Task.FromResult(sequence <= _lastSequence && _pending.IsDispatched(sequence) ? ObservationState.Processed : ObservationState.Pending);
 
-    public Task<long> CountRunsAsync(string? status, string? branch) => Task.FromResult(state.State.CountRuns(status, branch));
+    public Task<long> CountRunsAsync(string? status, string? branch) =>
+        Task.FromResult(state.State.CountRuns(status, branch) + ReporterRunsMatching(status, branch).Count());
 
-    public Task<IReadOnlyList<RunSummary>> ListRunsAsync(string? status, string? branch, int limit, int offset) =>
-        store.ListAsync(this.GetPrimaryKey(), status, branch, limit, offset);
+    /// <summary>Reported runs not in the log (open or cancelled) come first, newest first; then the log, newest first.</summary>
+    public async Task<IReadOnlyList<RunSummary>> ListRunsAsync(string? status, string? branch, int limit, int offset)
+    {
+        var unlogged = ReporterRunsMatching(status, branch).OrderByDescending(r => r.Metadata.CreatedAt).ToList();
+        var page = unlogged.Skip(offset).Take(limit).ToList();
+        if (page.Count < limit)
+            page.AddRange(await store.ListAsync(this.GetPrimaryKey(), status, branch, limit - page.Count, Math.Max(0, offset - unlogged.Count)));
+        return page;
+    }
+
+    public Task TrackReporterRunAsync(RunSummary run)
+    {
+        // A run already in the log (a late call) is not listed twice. The listing is written behind like the
+        // counters; the run itself is durable in its own grain.
+        if (run.Sequence > 0) return Task.CompletedTask;
+        state.State.ReporterRuns[run.Metadata.RunGuid] = run;
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
+    private IEnumerable<RunSummary> ReporterRunsMatching(string? status, string? branch) => state.State.ReporterRuns.Values
+        .Where(r => (status is null || r.Status == status) && (branch is null || r.Metadata.Ci.Branch == branch));
 
     public Task<Page<TestSummary>> ListTestsAsync(string? status, string? search, int limit, int offset)
     {
@@ -320,7 +344,7 @@ public sealed class ProjectGrain(
 
     /// <summary>Euriqa's run status: failed when anything failed, the command failed, or the reports were unreadable.</summary>
     private static string RunStatusOf(RunMetadata meta, RunCounts counts) =>
-        meta.ProcessingError is not null || counts.Failed + counts.Errors > 0 || meta.ReturnCode is not (null or 0) ? "failed" : "passed";
+        meta.Reporter?.FinalStatus ?? (meta.ProcessingError is not null || counts.Failed + counts.Errors > 0 || meta.ReturnCode is not (null or 0) ? "failed" : "passed");
 
     private List<CatalogEntry> NewCatalogEntries(IReadOnlyList<TestResult> results, DateTimeOffset now)
     {

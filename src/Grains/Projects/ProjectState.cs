@@ -48,6 +48,11 @@ public sealed class ProjectState
     [Id(8)] public ProjectOverview Overview { get; set; } = ProjectOverview.Empty;
     /// <summary>Daily counts and failure tallies for the dashboard (see ProjectTrends).</summary>
     [Id(9)] public ProjectTrends Trends { get; set; } = new();
+    /// <summary>Runs reported test by test that are not in the run log: open (running) or cancelled ones.</summary>
+    [Id(10)] public Dictionary<Guid, RunSummary> ReporterRuns { get; set; } = [];
+
+    /// <summary>Tests whose runs were deleted and whose state awaits a replay of their remaining runs.</summary>
+    [Id(11)] public HashSet<string> StaleTests { get; set; } = [];
 
     /// <summary>Folds one run into the counters and catalogue. Called once per run, in sequence order.</summary>
     public void Fold(RunSummary run, IReadOnlyList<TestResult> results, Action<string, TestLive>? added = null)
@@ -75,6 +80,24 @@ public sealed class ProjectState
         Overview = OverviewFold.Add(Overview, run);
         Trends.Fold(run, results);
         AggregatedThrough = run.Sequence;
+    }
+
+    /// <summary>
+    /// Takes a deleted run back out of the counters and test counts; what depends on the run order (each test's last
+    /// result, score) is recomputed from the remaining runs, so those tests are marked <see cref="StaleTests"/>.
+    /// </summary>
+    public void Unfold(RunSummary run, IReadOnlyList<TestResult> results)
+    {
+        foreach (var key in CounterKeys(run.Status, run.Metadata.Ci.Branch ?? ""))
+        {
+            var left = RunCounts.GetValueOrDefault(key) - 1;
+            if (left > 0) RunCounts[key] = left; else RunCounts.Remove(key);
+        }
+        foreach (var result in results)
+        {
+            if (Tests.TryGetValue(result.KeyHash, out var live)) live.TotalRuns = Math.Max(0, live.TotalRuns - 1);
+            StaleTests.Add(result.KeyHash);
+        }
     }
 
     public long CountRuns(string? status, string? branch) =>

@@ -17,7 +17,14 @@ public sealed class RunGrain(IRunStore store) : Grain, IRunGrain
     public async Task<IReadOnlyList<TestResult>> GetResultsAsync()
     {
         if (_results is null && await store.GetAsync(this.GetPrimaryKey()) is { } run) (_summary, _results) = (run.Summary, run.Results);
-        return _results ?? [];
+        return _results ?? await Reporter.GetResultsAsync();
+    }
+
+    public Task ForgetAsync()
+    {
+        (_summary, _results) = (null, null);
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     public async Task<ObservationState?> GetObservationStateAsync()
@@ -27,6 +34,14 @@ public sealed class RunGrain(IRunStore store) : Grain, IRunGrain
         return await GrainFactory.GetGrain<IProjectGrain>(run.Metadata.ProjectId).GetObservationStateAsync(run.Sequence);
     }
 
-    // A run asked for just before it was stored is looked up again rather than remembered as missing.
-    private async Task<RunSummary?> SummaryAsync() => _summary ??= await store.GetSummaryAsync(this.GetPrimaryKey());
+    // A run asked for just before it was stored is looked up again rather than remembered as missing. A run being
+    // reported test by test (or cancelled) is not in the log: its reporter grain answers, uncached, as it changes.
+    private async Task<RunSummary?> SummaryAsync()
+    {
+        if (_summary is not null) return _summary;
+        if (await store.GetSummaryAsync(this.GetPrimaryKey()) is { } logged) return _summary = logged;
+        return (await Reporter.GetAsync())?.Summary is { Sequence: 0 } open ? open : null;
+    }
+
+    private IReporterRunGrain Reporter => GrainFactory.GetGrain<IReporterRunGrain>(this.GetPrimaryKey());
 }

@@ -8,6 +8,8 @@ public sealed class ArchiveStore(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
 
+    public string ProjectDirectory(Guid projectId) => Path.Combine(Root, projectId.ToString("N"));
+
     public string PathFor(Guid projectId, Guid runGuid) => Path.Combine(Root, projectId.ToString("N"), runGuid.ToString("N") + ".tar.zst");
 
     /// <summary>A fresh temporary file in the store's volume (so the final rename never crosses devices).</summary>

@@ -33,6 +33,15 @@ public interface IRunStore
     Task<IReadOnlyList<CatalogEntry>> ReadCatalogAsync(Guid projectId, CancellationToken ct = default);
 
     Task<IReadOnlyList<Guid>> ProjectsWithRunsAsync(CancellationToken ct = default);
+
+    /// <summary>Runs of a project created before <paramref name="cutoff"/>, oldest first: what retention deletes.</summary>
+    IAsyncEnumerable<StoredRun> ReadBeforeAsync(Guid projectId, DateTimeOffset cutoff, CancellationToken ct = default);
+
+    /// <summary>Deletes runs of a project in one transaction.</summary>
+    Task DeleteRunsAsync(Guid projectId, IReadOnlyList<Guid> runGuids, CancellationToken ct = default);
+
+    /// <summary>Deletes every run and catalogue row of a project in one transaction.</summary>
+    Task DeleteProjectAsync(Guid projectId, CancellationToken ct = default);
 }
 
 public sealed record StoredRun(RunSummary Summary, IReadOnlyList<TestResult> Results);

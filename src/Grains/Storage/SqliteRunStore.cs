@@ -216,6 +216,58 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
         return list;
     }
 
+    public async IAsyncEnumerable<StoredRun> ReadBeforeAsync(Guid projectId, DateTimeOffset cutoff, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        // CreatedAt is stored as round-trip UTC text of fixed width, so text order is time order.
+        query.CommandText = "SELECT Summary, Results FROM SeismoRuns WHERE ProjectId = $project AND CreatedAt < $cutoff ORDER BY Seq";
+        query.Parameters.AddWithValue("$project", projectId.ToString("N"));
+        query.Parameters.AddWithValue("$cutoff", cutoff.UtcDateTime.ToString("O"));
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return ReadRun(reader);
+    }
+
+    public Task DeleteRunsAsync(Guid projectId, IReadOnlyList<Guid> runGuids, CancellationToken ct = default) =>
+        gate.RunAsync(SqliteGate.Lane.Urgent, () => ExecuteInTransactionAsync(async (connection, tx) =>
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM SeismoRuns WHERE ProjectId = $project AND RunGuid = $run";
+            delete.Parameters.AddWithValue("$project", projectId.ToString("N"));
+            var run = delete.Parameters.Add("$run", SqliteType.Text);
+            foreach (var guid in runGuids)
+            {
+                run.Value = guid.ToString("N");
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+        }, ct));
+
+    public Task DeleteProjectAsync(Guid projectId, CancellationToken ct = default) =>
+        gate.RunAsync(SqliteGate.Lane.Urgent, () => ExecuteInTransactionAsync(async (connection, tx) =>
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = tx;
+            delete.CommandText = "DELETE FROM SeismoRuns WHERE ProjectId = $project; DELETE FROM SeismoTests WHERE ProjectId = $project;";
+            delete.Parameters.AddWithValue("$project", projectId.ToString("N"));
+            await delete.ExecuteNonQueryAsync(ct);
+        }, ct));
+
+    private async Task ExecuteInTransactionAsync(Func<SqliteConnection, SqliteTransaction, Task> work, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            await work(connection, tx);
+            await tx.CommitAsync(ct);
+        }
+        catch (SqliteException e) when (IsUnavailable(e))
+        {
+            throw new StorageUnavailableException("the run store is unavailable: " + e.Message, e);
+        }
+    }
+
     private static StoredRun ReadRun(SqliteDataReader reader) =>
         new(RunCodec.DecodeSummary((byte[])reader[0]), RunCodec.DecodeResults((byte[])reader[1]));
 

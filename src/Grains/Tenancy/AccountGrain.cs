@@ -78,6 +78,19 @@ public sealed class AccountGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task RemoveProjectAsync(Guid projectId)
+    {
+        if (state.State.Info is not { } info) return;
+        var now = clock.GetUtcNow();
+        foreach (var key in state.State.Keys.Where(k => k.ProjectId == projectId).ToList())
+        {
+            await GrainFactory.GetGrain<IApiKeyGrain>(key.HashHex).SetAsync(key with { IsActive = false, UpdatedAt = now });
+            state.State.Keys.Remove(key);
+        }
+        state.State.Info = info with { ProjectIds = info.ProjectIds.Where(p => p != projectId).ToArray(), UpdatedAt = now };
+        await state.WriteStateAsync();
+    }
+
     public Task<AdmitDecision> AdmitObservationAsync()
     {
         if (state.State.Info is not { } info) return Task.FromResult(new AdmitDecision(AdmitStatus.CollectionDisabled, 0, 0, 0));

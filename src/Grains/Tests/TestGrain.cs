@@ -84,6 +84,29 @@ public sealed class TestGrain(
     }
     public Task FlushAsync() => FlushCoreAsync(CancellationToken.None);
 
+    public async Task ClearAsync()
+    {
+        _unflushed.Clear();
+        _waiting.Clear();
+        await state.ClearStateAsync();
+        state.State = new TestState();
+        DeactivateOnIdle();
+    }
+
+    public async Task<FlakinessReport> ReplaceHistoryAsync(TestApplication[] remaining, long appliedThrough)
+    {
+        state.State = TestState.Replayed(state.State, remaining, appliedThrough);
+        // Runs applied and not yet reported durable are in the replay or deleted: durable either way once written.
+        var superseded = _unflushed.ToArray();
+        _unflushed.Clear();
+        foreach (var sequence in _waiting.Keys.Where(s => s <= state.State.LastApplied).ToList()) _waiting.Remove(sequence);
+        await state.WriteStateAsync();
+        var report = Report();
+        if (superseded.Length > 0) Project.TestsFlushedAsync(superseded, null).Ignore();
+        DrainWaiting();
+        return report;
+    }
+
     private IProjectGrain Project => GrainFactory.GetGrain<IProjectGrain>(_projectId);
 
     private void Offer(TestApplication application)

@@ -83,6 +83,23 @@ public sealed class TestState
         Revision++;
     }
 
+    /// <summary>
+    /// The state a replay of <paramref name="remaining"/> (one test's results, in sequence order) gives, as after
+    /// runs were deleted. Every run up to <paramref name="appliedThrough"/> counts as applied (the rest were deleted);
+    /// the revision moves past <paramref name="previous"/>'s so the project takes the new report. A person's
+    /// quarantine decision is not derived from runs: it is kept.
+    /// </summary>
+    public static TestState Replayed(TestState previous, IReadOnlyList<TestApplication> remaining, long appliedThrough)
+    {
+        var state = new TestState { Key = previous.Key, Title = previous.Title, FullTitle = previous.FullTitle, FilePath = previous.FilePath,
+            Line = previous.Line, Revision = previous.Revision + 1 };
+        foreach (var application in remaining) state.Apply(application);
+        state.LastApplied = Math.Max(appliedThrough, state.LastApplied);
+        if (previous.Quarantine.Source == QuarantineSource.Manual)
+            state.SetQuarantineByPerson(previous.IsQuarantined, previous.QuarantineDecidedBy ?? "", previous.QuarantineUpdatedAt ?? default);
+        return state;
+    }
+
     /// <summary>A person's decision; it wins over the automatic rule.</summary>
     public QuarantineChange SetQuarantineByPerson(bool quarantined, string decidedBy, DateTimeOffset at)
     {

@@ -2,6 +2,7 @@ using Seismo.Api.Endpoints;
 using Seismo.Api.Infrastructure;
 using Seismo.Api.Ingest;
 using Seismo.Api.Live;
+using Seismo.Api.Uploads;
 using Seismo.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddSeismoDefaults();
 builder.AddSeismoSilo();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
+builder.AddSeismoUploads();
 
 var app = builder.Build();
 
@@ -26,6 +28,8 @@ app.MapTestsApi();
 app.MapFlakinessApi();
 app.MapNotificationsApi();
 app.MapWebhooksApi();
+app.MapEnvironmentsApi();
+app.MapUploadsApi();
 app.MapLive();
 
 app.Run();

@@ -30,6 +30,7 @@ app.MapNotificationsApi();
 app.MapWebhooksApi();
 app.MapEnvironmentsApi();
 app.MapUploadsApi();
+app.MapReportsApi();
 app.MapLive();
 
 app.Run();

@@ -9,6 +9,9 @@ return args.FirstOrDefault() switch
     "messaging" => await Messaging(),
     "accuracy-http" => await AccuracyHttpBenchmark.RunAsync(args[1..]),
     "flakiness-index" => await FlakinessIndexBenchmark.RunAsync(args[1..]),
+    "upload-chunked" => await UploadBenchmarks.ChunkedAsync(args[1..]),
+    "upload-junit-500k" => await UploadBenchmarks.Junit500kAsync(args[1..]),
+    "upload-vs-allure" => await UploadBenchmarks.VersusAllureAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -26,5 +29,8 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- messaging");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy-http [--tests N] [--runs N] [--seed N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- flakiness-index [--tests N] [--rounds N] [--calls N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- upload-chunked [--mb N] [--chunk-mb N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- upload-junit-500k [--tests N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- upload-vs-allure [--tests N]");
     return 2;
 }

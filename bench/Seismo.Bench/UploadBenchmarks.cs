@@ -108,7 +108,6 @@ internal static class UploadBenchmarks
         {
             var content = new StreamContent(body);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
-            client.Timeout = TimeSpan.FromMinutes(30);
             var response = await client.PostAsync($"{path}/upload?buildId=huge", content);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
         }

@@ -26,7 +26,7 @@ public static partial class UploadsApi
         var project = app.MapGroup("/api/environments/{envId}/projects/{projectId}").WithTags("Uploads").RequireAuthorization(Policies.Upload);
         project.MapPost("/upload", StreamAsync)
             .WithSummary("Strategy A: upload a zip of Allure results and/or JUnit XML in one request, ?buildId= (upload)")
-            .Accepts<Stream>("application/zip", "application/octet-stream").WithMetadata(new NoBodyLimit());
+            .WithMetadata(new NoBodyLimit());
         project.MapPost("/uploads", StartChunkedAsync)
             .WithSummary("Strategy B: start a chunked upload {fileName, totalSize, totalChunks, buildId} (upload)");
 
@@ -35,8 +35,7 @@ public static partial class UploadsApi
         uploads.MapGet("/{id}", GetAsync).WithSummary("One upload session, with the chunks present and missing (view)");
         uploads.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a session record and its files (manage)").RequireAuthorization(Policies.Manage);
         uploads.MapPut("/{id}/chunks", PutChunkAsync).RequireAuthorization(Policies.Upload).WithMetadata(new NoBodyLimit())
-            .WithSummary("Send one chunk: headers X-Chunk-Index (zero-based) and X-Total-Chunks, raw body (upload)")
-            .Accepts<Stream>("application/octet-stream");
+            .WithSummary("Send one chunk: headers X-Chunk-Index (zero-based) and X-Total-Chunks, raw body (upload)");
         uploads.MapPost("/{id}/complete", CompleteAsync).RequireAuthorization(Policies.Upload)
             .WithSummary("Assemble the chunks, extract, ingest and generate the report in the background: 202 (upload)");
         return app;

@@ -47,6 +47,7 @@ public sealed class UploadIngestor(
         var dataDir = seismo.Value.DataDir;
         var staging = Path.Combine(DataPaths.Builds(dataDir, target.Project.Id), $".{target.BuildId}.{target.SessionId:N}.tmp");
         var stored = false;
+        AcceptedRun? accepted = null;
         try
         {
             await session.ReportAsync(new UploadProgress(Phase: UploadPhases.Assembling));
@@ -69,9 +70,8 @@ public sealed class UploadIngestor(
             var final = DataPaths.Build(dataDir, target.Project.Id, target.BuildId);
             DataPaths.TryDeleteDirectory(final);
             Directory.Move(staging, final);
-            var accepted = await grains.GetGrain<IProjectGrain>(target.Project.Id).AcceptRunAsync(new RunSubmission(Metadata(target, contents), contents.Results));
+            accepted = await grains.GetGrain<IProjectGrain>(target.Project.Id).AcceptRunAsync(new RunSubmission(Metadata(target, contents), contents.Results));
             stored = true;
-            fanOut.Start(accepted);
 
             var builds = grains.GetGrain<IBuildsGrain>(target.Project.Id);
             await builds.RecordIngestAsync(new BuildIngested(target.BuildId, target.SessionId, accepted.Run.Metadata.Id, contents.Counts, final));
@@ -90,6 +90,11 @@ public sealed class UploadIngestor(
             logger.LogError(e, "Upload {Session} failed before its results were stored", target.SessionId);
             await RefuseAsync(target, "internal_error", "the upload could not be stored: " + e.Message, staging);
             throw;
+        }
+        finally
+        {
+            // After the session's bookkeeping: activating every test grain queues storage reads the bookkeeping would wait behind.
+            if (accepted is not null) fanOut.Start(accepted);
         }
     }
 

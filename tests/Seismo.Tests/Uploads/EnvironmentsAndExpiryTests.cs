@@ -61,6 +61,19 @@ public sealed class EnvironmentsApiTests(UploadFixture fixture) : IClassFixture<
         using var refused = await projectClient.PostAsJsonAsync("/api/environments", new { name = "mine" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_upload_routes_and_the_session_schema()
+    {
+        var document = await fixture.Seismo.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/environments/{envId}/projects/{projectId}/upload", "/api/uploads/{id}/chunks", "/api/uploads/{id}/complete",
+                     "/api/environments/{envId}/projects/{projectId}/reports/stats" })
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        var session = document.GetProperty("components").GetProperty("schemas").GetProperty("UploadSession").GetProperty("properties");
+        Assert.True(session.TryGetProperty("missingChunks", out _));
+        Assert.True(session.TryGetProperty("phase", out _));
+    }
 }
 
 /// <summary>Abandoned sessions expire: they fail, their files go and their build id is free again.</summary>

@@ -70,6 +70,7 @@ public sealed record UploadOwner(
     [property: Id(0)] Guid AccountId,
     [property: Id(1)] Guid ProjectId);
 
+/// <summary>The verdict on a chunk: Seismo.Domain's ChunkVerdict members first, in the same order, then the session's own.</summary>
 public enum ChunkOutcome : byte { Accepted, Duplicate, Conflict, IndexOutOfRange, TotalMismatch, BeyondTotalSize, NotUploading, Unknown }
 
 /// <summary>

@@ -11,6 +11,9 @@ return args.FirstOrDefault() switch
     "flakiness-index" => await FlakinessIndexBenchmark.RunAsync(args[1..]),
     "overview" => await OverviewBenchmark.RunAsync(args[1..]),
     "reporter" => await ReporterBenchmark.RunAsync(args[1..]),
+    "upload-chunked" => await UploadBenchmarks.ChunkedAsync(args[1..]),
+    "upload-junit-500k" => await UploadBenchmarks.Junit500kAsync(args[1..]),
+    "upload-vs-allure" => await UploadBenchmarks.VersusAllureAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -30,5 +33,8 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- flakiness-index [--tests N] [--rounds N] [--calls N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- overview [--small N] [--medium N] [--large N] [--calls N] [--tests N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- reporter [--tests N] [--concurrency N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- upload-chunked [--mb N] [--chunk-mb N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- upload-junit-500k [--tests N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- upload-vs-allure [--tests N]");
     return 2;
 }

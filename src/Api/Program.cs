@@ -4,6 +4,7 @@ using Seismo.Api.Infrastructure;
 using Seismo.Api.Ingest;
 using Seismo.Api.Live;
 using Seismo.Api.Settings;
+using Seismo.Api.Uploads;
 using Seismo.Grains.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddSeismoLive();
 builder.AddSeismoSettings();
 builder.AddSeismoPipelines();
 builder.AddSeismoEuriqa();
+builder.AddSeismoUploads();
 
 var app = builder.Build();
 
@@ -36,6 +38,9 @@ app.MapOverviewApi();
 app.MapSettingsApi();
 app.MapTrendsApi();
 app.MapMeApi();
+app.MapEnvironmentsApi();
+app.MapUploadsApi();
+app.MapReportsApi();
 app.MapLive();
 app.MapRunWatchApi();
 app.MapCircleCiApi();

@@ -60,6 +60,12 @@ public interface IProjectGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<EventReplay> GetEventsAfterAsync(long afterSequence);
 
+    /// <summary>
+    /// Publishes events that are not about a run (upload progress, report notifications) through the project's live
+    /// feed: numbered, kept for replay and sent to the API nodes like every other event of the project.
+    /// </summary>
+    Task PublishAsync(string type, string[] payloads);
+
     /// <summary>Activates the project and replays runs whose effects are not yet durable in its test grains.</summary>
     Task EnsureRecoveredAsync();
 

@@ -50,15 +50,20 @@ public sealed class ApiKeyAuthenticationHandler(
 
     /// <summary>
     /// Browsers cannot set headers on an EventSource or a WebSocket: the SSE streams take <c>?key=</c> and the SignalR
-    /// hub <c>?access_token=</c>, and nothing else reads a key from the URL (URLs end up in logs).
+    /// hub <c>?access_token=</c>; a static report (<c>/reports/…</c>) takes <c>?key=</c> or its cookie. Nothing else reads
+    /// a key from the URL (URLs end up in logs).
     /// </summary>
     private static string? QueryKey(HttpRequest request)
     {
         var path = request.Path.Value ?? "";
+        var report = HttpMethods.IsGet(request.Method) && path.StartsWith("/reports/", StringComparison.Ordinal);
         var name = path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase) ? "access_token"
             : HttpMethods.IsGet(request.Method) && path.EndsWith("/stream", StringComparison.OrdinalIgnoreCase) ? "key"
+            : report ? "key"
             : null;
-        return name is not null && request.Query[name].ToString() is { Length: > 0 } key ? key.Trim() : null;
+        if (name is not null && request.Query[name].ToString() is { Length: > 0 } key) return key.Trim();
+        // A static report's pages load their scripts and data without the key: the report route sets it as a cookie.
+        return report && request.Cookies[Endpoints.ReportsApi.ReportCookie] is { Length: > 0 } cookie ? cookie : null;
     }
 }
 

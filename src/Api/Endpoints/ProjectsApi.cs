@@ -42,13 +42,20 @@ public static class ProjectsApi
         if (teamId is { } team && team != caller.AccountId) return ApiError.Forbidden($"This key cannot create projects in team '{team}'");
         if (!caller.IsAccountKey) return ApiError.Forbidden("A project key cannot create projects; use an account key");
 
-        var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
+        var project = await CreateInAccountAsync(grains, caller.AccountId, name!);
+        return TypedResults.Created($"/api/projects/{project.Id}", ToDto(project));
+    }
+
+    /// <summary>Creates a project with a slug unique in its account (also used by the environments' project routes).</summary>
+    internal static async Task<ProjectInfo> CreateInAccountAsync(IGrainFactory grains, Guid accountId, string name)
+    {
+        var account = grains.GetGrain<IAccountGrain>(accountId);
         var existing = await Task.WhenAll(((await account.GetAsync())?.ProjectIds ?? []).Select(id => grains.GetGrain<IProjectGrain>(id).GetAsync()));
-        var slug = UniqueSlug(name!, existing.OfType<ProjectInfo>().Select(p => p.Slug).ToHashSet());
+        var slug = UniqueSlug(name, existing.OfType<ProjectInfo>().Select(p => p.Slug).ToHashSet());
         var id = Guid.NewGuid();
-        var project = await grains.GetGrain<IProjectGrain>(id).CreateAsync(caller.AccountId, name!, slug);
+        var project = await grains.GetGrain<IProjectGrain>(id).CreateAsync(accountId, name, slug);
         await account.AddProjectAsync(id);
-        return TypedResults.Created($"/api/projects/{id}", ToDto(project));
+        return project;
     }
 
     private static async Task<Results<Ok<ProjectDto>, JsonHttpResult<ErrorEnvelope>>> GetAsync(HttpContext http, IGrainFactory grains, string id)

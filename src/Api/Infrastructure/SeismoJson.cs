@@ -29,7 +29,8 @@ public static class SeismoJson
                 Endpoints.MeJsonContext.Default,
                 Contracts.PipelineJsonContext.Default,
                 Contracts.InsightsJsonContext.Default,
-                Contracts.ReportingJsonContext.Default)
+                Contracts.ReportingJsonContext.Default,
+                Contracts.UploadJsonContext.Default)
             .WithAddedModifier(WireCasingAttribute.Apply);
         return options;
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Seismo.Grains.Reports;
 using Seismo.Grains.Storage;
 using Seismo.Grains.Webhooks;
 
@@ -69,6 +70,7 @@ public static class SeismoSiloHosting
             silo.AddStartupTask<SeismoStartupTask>();
         });
         builder.AddSeismoWebhooks(connectionString, gate);
+        builder.AddSeismoUploadsAndReports();
         return builder;
     }
 

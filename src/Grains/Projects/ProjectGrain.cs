@@ -143,6 +143,12 @@ public sealed partial class ProjectGrain(
         await EmitAsync(ChangeEvents(change), change.RunId);
     }
 
+    public async Task PublishAsync(string type, string[] payloads)
+    {
+        if (state.State.Info is null || payloads.Length == 0) return;
+        await EmitAsync(payloads.Select(p => (type, p)).ToList(), runId: null);
+    }
+
     public Task<EventReplay> GetEventsAfterAsync(long afterSequence) => Task.FromResult(_feed.After(afterSequence));
 
     /// <summary>

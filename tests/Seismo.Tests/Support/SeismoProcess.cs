@@ -20,6 +20,9 @@ public sealed class SeismoProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The operating system's id of the Seismo process (benchmarks read its peak memory).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>CPU time the Seismo process has used so far.</summary>
     public TimeSpan ProcessorTime
     {

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+
+namespace Seismo.Api.Uploads;
+
+/// <summary>
+/// Runs completed chunked uploads in the background (the client has its 202). On shutdown it waits for what is in
+/// flight; a session cut off by a crash stays in its phase and can be deleted and sent again.
+/// </summary>
+public sealed class UploadProcessor(ILogger<UploadProcessor> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
+
+    public void Start(Guid sessionId, Func<CancellationToken, Task> work)
+    {
+        _inFlight[sessionId] = Task.Run(async () =>
+        {
+            try { await work(CancellationToken.None); }
+            catch (Exception e) { logger.LogError(e, "Upload {Session} failed in the background", sessionId); }
+            finally { _inFlight.TryRemove(sessionId, out _); }
+        });
+    }
+
+    /// <summary>Completes when every upload handed over so far is processed (tests and benchmarks).</summary>
+    public Task DrainAsync() => Task.WhenAll(_inFlight.Values);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => DrainAsync().WaitAsync(cancellationToken);
+}
+
+public static class UploadServices
+{
+    public static WebApplicationBuilder AddSeismoUploads(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<UploadIngestor>();
+        builder.Services.AddSingleton<UploadProcessor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadProcessor>());
+        return builder;
+    }
+}

@@ -1,0 +1,145 @@
+using System.IO.Compression;
+
+namespace Seismo.Domain.Uploads;
+
+/// <summary>
+/// Checks an uploaded zip before anything of it is used, then extracts it. Refused: paths that leave the target
+/// (zip slip: <c>..</c>, absolute, drive or UNC paths), links and other non-regular files, duplicate names, too many
+/// entries, too many bytes in total, and entries compressed beyond <see cref="ZipLimits.MaxCompressionRatio"/>.
+/// Declared sizes are not trusted: extraction counts the bytes it writes.
+/// </summary>
+public static class ZipGuard
+{
+    private const int UnixTypeMask = 0xF000;
+    private const int UnixRegular = 0x8000;
+    private const int UnixDirectory = 0x4000;
+
+    /// <summary>The safe relative paths of the zip's files (folders left out), in archive order.</summary>
+    /// <exception cref="ZipRejectedException">The archive is unreadable or unsafe.</exception>
+    public static IReadOnlyList<string> Inspect(ZipArchive zip, ZipLimits limits)
+    {
+        var entries = Entries(zip);
+        if (entries.Count > limits.MaxEntries)
+            throw new ZipRejectedException("too_many_entries", $"The zip holds {entries.Count} entries; at most {limits.MaxEntries} are accepted.");
+        var files = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        long total = 0;
+        foreach (var entry in entries)
+        {
+            var path = SafePath(entry.FullName, limits);
+            var type = (entry.ExternalAttributes >> 16) & UnixTypeMask;
+            if (type != 0 && type != UnixRegular && type != UnixDirectory)
+                throw new ZipRejectedException("link", $"Entry '{Printable(entry.FullName)}' is a link or special file; only regular files are accepted.");
+            if (IsDirectory(entry)) continue;
+            if (!seen.Add(path)) throw new ZipRejectedException("duplicate_entry", $"Entry '{Printable(path)}' appears more than once.");
+            total += entry.Length;
+            if (entry.Length < 0 || total > limits.MaxUncompressedBytes)
+                throw new ZipRejectedException("too_large", $"The zip expands to more than {limits.MaxUncompressedBytes} bytes.");
+            if (entry.Length >= limits.RatioFloorBytes && entry.Length > (long)limits.MaxCompressionRatio * Math.Max(1, entry.CompressedLength))
+                throw new ZipRejectedException("compression_ratio",
+                    $"Entry '{Printable(path)}' expands {entry.Length / Math.Max(1, entry.CompressedLength)}:1; at most {limits.MaxCompressionRatio}:1 is accepted.");
+            files.Add(path);
+        }
+        return files;
+    }
+
+    /// <summary>Inspects the zip, then writes its files under <paramref name="target"/> (which must not exist yet).</summary>
+    /// <returns>The relative paths written.</returns>
+    public static IReadOnlyList<string> Extract(string zipPath, string target, ZipLimits limits)
+    {
+        using var zip = Open(zipPath);
+        var files = Inspect(zip, limits);
+        var root = Path.GetFullPath(target) + Path.DirectorySeparatorChar;
+        long written = 0;
+        var buffer = new byte[81920];
+        foreach (var entry in Entries(zip))
+        {
+            if (IsDirectory(entry)) continue;
+            var destination = Path.GetFullPath(Path.Combine(root, SafePath(entry.FullName, limits)));
+            // Inspect has refused any path leaving the root already; this is the last line of defence.
+            if (!destination.StartsWith(root, StringComparison.Ordinal))
+                throw new ZipRejectedException("path_traversal", $"Entry '{Printable(entry.FullName)}' leaves the extraction folder.");
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            using var input = OpenEntry(entry);
+            using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan);
+            long entryBytes = 0;
+            int read;
+            while ((read = ReadEntry(input, buffer, entry)) > 0)
+            {
+                entryBytes += read;
+                written += read;
+                if (entryBytes > entry.Length)
+                    throw new ZipRejectedException("size_mismatch", $"Entry '{Printable(entry.FullName)}' holds more bytes than its header declares.");
+                if (written > limits.MaxUncompressedBytes)
+                    throw new ZipRejectedException("too_large", $"The zip expands to more than {limits.MaxUncompressedBytes} bytes.");
+                output.Write(buffer, 0, read);
+            }
+        }
+        return files;
+    }
+
+    public static ZipArchive Open(string zipPath)
+    {
+        var stream = new FileStream(zipPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+        try { return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false); }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or NotSupportedException)
+        {
+            stream.Dispose();
+            throw new ZipRejectedException("not_a_zip", "The body is not a readable zip archive: " + e.Message, e);
+        }
+    }
+
+    /// <summary>A normalised relative path with '/' separators, or a refusal naming the entry.</summary>
+    public static string SafePath(string name, ZipLimits limits)
+    {
+        if (name.Length == 0) throw new ZipRejectedException("invalid_name", "An entry has an empty name.");
+        if (name.Length > limits.MaxPathLength)
+            throw new ZipRejectedException("invalid_name", $"An entry name is longer than {limits.MaxPathLength} characters.");
+        if (name.Any(c => c == '\0' || char.IsControl(c)))
+            throw new ZipRejectedException("invalid_name", $"Entry '{Printable(name)}' has control characters in its name.");
+        var unified = name.Replace('\\', '/');
+        if (unified.StartsWith('/') || (unified.Length >= 2 && char.IsAsciiLetter(unified[0]) && unified[1] == ':'))
+            throw new ZipRejectedException("absolute_path", $"Entry '{Printable(name)}' has an absolute path.");
+        var parts = unified.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Any(p => p == ".."))
+            throw new ZipRejectedException("path_traversal", $"Entry '{Printable(name)}' climbs out of the archive with '..'.");
+        var kept = parts.Where(p => p != ".").ToArray();
+        if (kept.Length > limits.MaxDepth)
+            throw new ZipRejectedException("invalid_name", $"Entry '{Printable(name)}' is nested deeper than {limits.MaxDepth} folders.");
+        if (kept.Length == 0) return "";
+        return string.Join('/', kept);
+    }
+
+    private static bool IsDirectory(ZipArchiveEntry entry) =>
+        entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\') || ((entry.ExternalAttributes >> 16) & UnixTypeMask) == UnixDirectory;
+
+    private static IReadOnlyList<ZipArchiveEntry> Entries(ZipArchive zip)
+    {
+        try { return zip.Entries; }
+        catch (InvalidDataException e) { throw new ZipRejectedException("not_a_zip", "The zip's directory is corrupt: " + e.Message, e); }
+    }
+
+    private static Stream OpenEntry(ZipArchiveEntry entry)
+    {
+        try { return entry.Open(); }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
+        {
+            throw new ZipRejectedException("unreadable_entry", $"Entry '{Printable(entry.FullName)}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static int ReadEntry(Stream input, byte[] buffer, ZipArchiveEntry entry)
+    {
+        try { return input.Read(buffer, 0, buffer.Length); }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new ZipRejectedException("unreadable_entry", $"Entry '{Printable(entry.FullName)}' is corrupt: {e.Message}", e);
+        }
+    }
+
+    private static string Printable(string name)
+    {
+        var clean = new string(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return clean.Length > 200 ? clean[..200] + "…" : clean;
+    }
+}

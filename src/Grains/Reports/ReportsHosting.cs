@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Seismo.Grains.Uploads;
+
+namespace Seismo.Grains.Reports;
+
+public static class ReportsHosting
+{
+    /// <summary>Upload and Allure settings and the background report generator, in the silo.</summary>
+    public static IHostApplicationBuilder AddSeismoUploadsAndReports(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.Section));
+        builder.Services.Configure<AllureOptions>(builder.Configuration.GetSection(AllureOptions.Section));
+        builder.Services.AddSingleton<ReportGenerator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReportGenerator>());
+        return builder;
+    }
+}

@@ -7,7 +7,7 @@ using Seismo.Grains.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSeismoDefaults();
-builder.AddSeismoSilo();
+builder.AddSeismoOrleans();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
 

@@ -10,6 +10,7 @@ builder.AddSeismoDefaults();
 builder.AddSeismoOrleans();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
+builder.AddSeismoHealth();
 
 var app = builder.Build();
 
@@ -27,6 +28,7 @@ app.MapFlakinessApi();
 app.MapNotificationsApi();
 app.MapWebhooksApi();
 app.MapLive();
+app.MapClusterApi();
 
 app.Run();
 

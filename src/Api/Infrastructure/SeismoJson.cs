@@ -21,7 +21,7 @@ public static class SeismoJson
         options.TypeInfoResolver = JsonTypeInfoResolver.Combine(
                 Contracts.SeismoJsonContext.Default, Contracts.CollectJsonContext.Default, ErrorJsonContext.Default,
                 Contracts.NotificationJsonContext.Default,
-                Contracts.WebhookJsonContext.Default)
+                Contracts.WebhookJsonContext.Default, Endpoints.ClusterJsonContext.Default)
             .WithAddedModifier(WireCasingAttribute.Apply);
         return options;
     }

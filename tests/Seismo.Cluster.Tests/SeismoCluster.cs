@@ -99,9 +99,13 @@ public sealed class SeismoCluster : IAsyncDisposable
         throw new TimeoutException("the API node did not become healthy within 90 s:\n" + Api.Log());
     }
 
-    public HttpClient Client(TimeSpan? timeout = null)
+    /// <summary>An admin client; reads are retried on 503 as a well-behaved client would (after a fault, pooled
+    /// database connections fail once each before they are replaced).</summary>
+    public HttpClient Client(TimeSpan? timeout = null, bool retryReads = true)
     {
-        var http = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = timeout ?? TimeSpan.FromSeconds(60) };
+        var http = retryReads ? new HttpClient(new RetryReadsHandler(new HttpClientHandler())) : new HttpClient();
+        http.BaseAddress = new Uri(ApiUrl);
+        http.Timeout = timeout ?? TimeSpan.FromSeconds(60);
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
         return http;
     }
@@ -147,6 +151,21 @@ public sealed class SeismoCluster : IAsyncDisposable
         foreach (var process in _all) await process.DisposeAsync();
         try { Directory.Delete(WorkDir, recursive: true); }
         catch (IOException) { }
+    }
+}
+
+/// <summary>Retries a GET answered 503, a few times, after a short pause.</summary>
+public sealed class RetryReadsHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await base.SendAsync(request, ct);
+            if (request.Method != HttpMethod.Get || (int)response.StatusCode != 503 || attempt == 10) return response;
+            response.Dispose();
+            await Task.Delay(250, ct);
+        }
     }
 }
 

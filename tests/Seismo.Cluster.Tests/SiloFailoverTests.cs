@@ -18,7 +18,7 @@ public sealed class SiloFailoverTests(PostgresFixture postgres, ITestOutputHelpe
         var projects = new List<Guid> { await DefaultProjectAsync(client) };
         for (var i = 1; i < 4; i++) projects.Add(await CreateProjectAsync(client, $"failover-{i}"));
 
-        var load = new IngestLoad(() => cluster.Client(TimeSpan.FromSeconds(45)), projects);
+        var load = new IngestLoad(() => cluster.Client(TimeSpan.FromSeconds(45), retryReads: false), projects);
         await load.WaitForAcknowledgedAsync(40, TimeSpan.FromSeconds(90));
         await cluster.Silos[0]!.KillAsync();
         var killedAt = DateTime.UtcNow;
@@ -54,7 +54,7 @@ public sealed class SiloFailoverTests(PostgresFixture postgres, ITestOutputHelpe
         var rejoined = await ActivationsOfAsync(cluster, 0);
         var fresh = new List<Guid>();
         for (var i = 0; i < 4; i++) fresh.Add(await CreateProjectAsync(client, $"after-rejoin-{i}"));
-        var more = new IngestLoad(() => cluster.Client(), fresh);
+        var more = new IngestLoad(() => cluster.Client(retryReads: false), fresh);
         await more.WaitForAcknowledgedAsync(20, TimeSpan.FromSeconds(60));
         await more.StopAsync();
         Assert.Empty(more.Violations);

@@ -79,6 +79,7 @@ public static class SeismoClusterHosting
                 o.Invariant = SchemaInstaller.PostgresInvariant;
                 o.ConnectionString = connectionString;
             });
+            silo.Services.Configure<ExceptionSerializationOptions>(AllowDatabaseExceptions);
             SeismoSiloHosting.AddSeismoSiloParts(silo);
         });
         builder.AddSeismoWebhooks(new PostgresWebhookOutbox(connectionString, TimeProvider.System));
@@ -104,6 +105,7 @@ public static class SeismoClusterHosting
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.GatewayListRefreshPeriod);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            client.Services.Configure<ExceptionSerializationOptions>(AllowDatabaseExceptions);
             // An API node may start before any silo: keep trying rather than failing the host.
             client.UseConnectionRetryFilter(async (_, ct) =>
             {
@@ -112,6 +114,14 @@ public static class SeismoClusterHosting
             });
         });
         return builder;
+    }
+
+    // A database outage surfaces in a silo as Npgsql's exceptions (from Orleans' grain storage, or inside ours); they
+    // must reach the API node as themselves so it can answer 503 rather than fail to deserialize them.
+    private static void AllowDatabaseExceptions(ExceptionSerializationOptions options)
+    {
+        options.SupportedNamespacePrefixes.Add("Npgsql");
+        options.SupportedNamespacePrefixes.Add("Seismo");
     }
 
     private static ArchiveStore SharedArchives(SeismoOptions options) =>

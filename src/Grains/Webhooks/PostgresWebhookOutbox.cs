@@ -166,7 +166,7 @@ public sealed class PostgresWebhookOutbox(string connectionString, TimeProvider 
             SELECT delivery_id, attempt, started_at, latency_ms, status_code, error FROM seismo_webhook_attempts
             WHERE delivery_id = ANY($1) ORDER BY delivery_id, attempt
             """, connection);
-        AddAll(attemptQuery.Parameters, rows.Select(r => r.Id).ToArray());
+        attemptQuery.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Id).ToArray() });
         await using (var reader = await attemptQuery.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))

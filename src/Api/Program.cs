@@ -10,13 +10,14 @@ using Seismo.Grains.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSeismoDefaults();
-builder.AddSeismoSilo();
+builder.AddSeismoOrleans();
 builder.AddSeismoIngest();
 builder.AddSeismoLive();
 builder.AddSeismoSettings();
 builder.AddSeismoPipelines();
 builder.AddSeismoEuriqa();
 builder.AddSeismoUploads();
+builder.AddSeismoHealth();
 
 var app = builder.Build();
 
@@ -45,6 +46,7 @@ app.MapLive();
 app.MapRunWatchApi();
 app.MapCircleCiApi();
 app.MapInsightsApi();
+app.MapClusterApi();
 app.MapDashboard();
 
 app.Run();

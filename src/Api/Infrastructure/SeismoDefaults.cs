@@ -51,7 +51,9 @@ public static class SeismoDefaults
         BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
             ApiError.Of(413, "PAYLOAD_TOO_LARGE", "The request body is too large"),
         BadHttpRequestException bad => ApiError.Of(bad.StatusCode, "BAD_REQUEST", bad.Message),
-        StorageUnavailableException => ApiError.Unavailable("Storage is temporarily unavailable; retry with back-off"),
+        // A database error that reached here unwrapped (e.g. from Orleans' own ADO.NET grain storage) is an outage.
+        StorageUnavailableException or System.Data.Common.DbException =>
+            ApiError.Unavailable("Storage is temporarily unavailable; retry with back-off"),
         Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException or TimeoutException
             or Orleans.Runtime.OrleansException =>
             ApiError.Unavailable("The cluster is temporarily unavailable; retry with back-off"),

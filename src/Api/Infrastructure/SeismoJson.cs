@@ -30,7 +30,8 @@ public static class SeismoJson
                 Contracts.PipelineJsonContext.Default,
                 Contracts.InsightsJsonContext.Default,
                 Contracts.ReportingJsonContext.Default,
-                Contracts.UploadJsonContext.Default)
+                Contracts.UploadJsonContext.Default,
+                Endpoints.ClusterJsonContext.Default)
             .WithAddedModifier(WireCasingAttribute.Apply);
         return options;
     }

@@ -32,6 +32,9 @@ public static class SchemaInstaller
     /// <summary>The embedded PostgreSQL script; also usable as a docker-entrypoint-initdb.d file.</summary>
     public static string PostgresScript => ReadScript("postgresql.sql");
 
+    /// <summary>Seismo's own cluster tables (run log, catalogue, webhook outbox); plain idempotent DDL.</summary>
+    public static string SeismoPostgresScript => ReadScript("seismo-postgresql.sql");
+
     public static Task ApplySqliteAsync(string connectionString, CancellationToken ct) =>
         ApplySqliteAsync(connectionString, [], ct);
 

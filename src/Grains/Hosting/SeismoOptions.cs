@@ -19,6 +19,15 @@ public sealed class SeismoOptions
     /// <summary>Orleans gateway port for clients (0 picks a free one).</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Where raw uploads are kept; by default <c>DataDir/archives</c>. In cluster mode it must be set explicitly to a
+    /// volume every API node shares, so no acknowledged upload lives only on one node's disk.
+    /// </summary>
+    public string? ArchiveDir { get; set; }
+
+    /// <summary>Cluster mode: identity, addresses and failure-detection timing.</summary>
+    public ClusterSettings Cluster { get; set; } = new();
+
     public Dictionary<string, TierLimits> Tiers { get; set; } = TierLimits.Defaults();
 
     /// <summary>

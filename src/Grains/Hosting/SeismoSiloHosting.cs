@@ -31,13 +31,24 @@ public static class SeismoSiloHosting
         return options;
     }
 
-    /// <summary>Adds an Orleans silo with Seismo's grains, its store and its startup work.</summary>
+    /// <summary>Adds an Orleans silo with Seismo's grains, its stores and its startup work; the mode picks the stores.</summary>
     public static IHostApplicationBuilder AddSeismoSilo(this IHostApplicationBuilder builder)
     {
         var options = builder.AddSeismoOptions();
-        if (options.Mode != HostingMode.Embedded)
-            throw new NotSupportedException($"Seismo:Mode '{options.Mode}' is not available in this build; use Embedded");
+        return options.Mode == HostingMode.Cluster ? builder.AddClusterSilo(options) : builder.AddEmbeddedSilo(options);
+    }
 
+    /// <summary>
+    /// What the API process hosts: the silo itself (Embedded), or an Orleans client of the cluster's silos (Cluster).
+    /// </summary>
+    public static IHostApplicationBuilder AddSeismoOrleans(this IHostApplicationBuilder builder)
+    {
+        var options = builder.AddSeismoOptions();
+        return options.Mode == HostingMode.Cluster ? builder.AddClusterClient(options) : builder.AddEmbeddedSilo(options);
+    }
+
+    private static IHostApplicationBuilder AddEmbeddedSilo(this IHostApplicationBuilder builder, SeismoOptions options)
+    {
         Directory.CreateDirectory(options.DataDir);
         var connectionString = SqliteConnectionString(options.DataDir, options.StoreTimeoutSeconds);
         SchemaInstaller.ApplySqliteAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult();
@@ -47,7 +58,7 @@ public static class SeismoSiloHosting
         var runStore = new SqliteRunStore(connectionString, gate);
         runStore.InitializeAsync().GetAwaiter().GetResult();
         builder.Services.AddSingleton<IRunStore>(runStore);
-        builder.Services.AddSingleton(new ArchiveStore(Path.Combine(options.DataDir, "archives")));
+        builder.Services.AddSingleton(new ArchiveStore(options.ArchiveDir ?? Path.Combine(options.DataDir, "archives")));
 
         builder.UseOrleans(silo =>
         {
@@ -66,19 +77,26 @@ public static class SeismoSiloHosting
                 o.Invariant = SqliteInvariant;
                 o.ConnectionString = connectionString;
             });
-            silo.Services.AddSingleton<Seismo.Grains.Live.LiveNodeCache>();
-            silo.AddStartupTask<SeismoStartupTask>();
+            AddSeismoSiloParts(silo);
         });
-        builder.AddSeismoWebhooks(connectionString, gate);
+        builder.AddSeismoWebhooks(new SqliteWebhookOutbox(connectionString, gate));
         builder.AddSeismoUploadsAndReports();
         return builder;
+    }
+
+    /// <summary>The silo-side services every mode hosts alongside the grains.</summary>
+    internal static void AddSeismoSiloParts(ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton<Seismo.Grains.Live.LiveNodeCache>();
+        silo.Services.AddSingleton<Seismo.Grains.Settings.IRunRetention, Seismo.Grains.Settings.ProjectRunRetention>();
+        silo.AddStartupTask<SeismoStartupTask>();
     }
 
     /// <summary>"Default Timeout" is also how long Microsoft.Data.Sqlite retries a busy database.</summary>
     public static string SqliteConnectionString(string dataDir, int timeoutSeconds = 30) =>
         $"Data Source={Path.Combine(Path.GetFullPath(dataDir), "seismo.db")};Pooling=True;Default Timeout={timeoutSeconds}";
 
-    private static int FreePortIfZero(int port)
+    internal static int FreePortIfZero(int port)
     {
         if (port != 0) return port;
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

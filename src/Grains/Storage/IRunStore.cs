@@ -46,5 +46,9 @@ public interface IRunStore
 
 public sealed record StoredRun(RunSummary Summary, IReadOnlyList<TestResult> Results);
 
-/// <summary>Thrown when the store cannot be reached; the API answers 503 with Retry-After.</summary>
+/// <summary>
+/// Thrown when the store cannot be reached; the API answers 503 with Retry-After. Serializable: in cluster mode it
+/// crosses from a silo to the API node that made the call.
+/// </summary>
+[GenerateSerializer]
 public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

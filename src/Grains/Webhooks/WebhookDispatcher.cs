@@ -27,7 +27,7 @@ namespace Seismo.Grains.Webhooks;
 /// Strict order has a cost when a receiver stays down: each delivery would wait out its full schedule before the
 /// next starts. So once a delivery of a webhook has used all its attempts on retryable failures, the webhook's
 /// following deliveries get one attempt each until one succeeds, which restores the full schedule.
-/// The embedded store has one process; a cluster would need a lease per webhook before two silos run this.
+/// In a cluster every silo runs one; the outbox (PostgresWebhookOutbox) hands each webhook to one of them by lease.
 /// </remarks>
 public sealed class WebhookDispatcher(
     IWebhookOutbox outbox,

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;
-using Seismo.Grains.Storage;
 
 namespace Seismo.Grains.Webhooks;
 
@@ -12,10 +11,9 @@ public static class WebhookHosting
     /// The webhook outbox (created idempotently now), the guarded HTTP client, the retry pipeline and the dispatcher.
     /// Call after UseOrleans: the dispatcher then starts once the silo accepts calls, and stops before it.
     /// </summary>
-    public static IHostApplicationBuilder AddSeismoWebhooks(this IHostApplicationBuilder builder, string connectionString, SqliteGate gate)
+    public static IHostApplicationBuilder AddSeismoWebhooks(this IHostApplicationBuilder builder, IWebhookOutbox outbox)
     {
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
-        var outbox = new SqliteWebhookOutbox(connectionString, gate);
         outbox.InitializeAsync().GetAwaiter().GetResult();
         builder.Services.AddSingleton<IWebhookOutbox>(outbox);
         builder.Services.AddSingleton<WebhookSignal>();

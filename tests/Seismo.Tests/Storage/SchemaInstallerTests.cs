@@ -14,7 +14,7 @@ public static class SchemaContract
     public static readonly string[] QueryKeys =
     [
         // clustering
-        "CleanupDefunctSiloEntriesKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
+        "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
         "InsertMembershipKey", "InsertMembershipVersionKey", "MembershipReadAllKey",
         "MembershipReadRowKey", "UpdateIAmAlivetimeKey", "UpdateMembershipKey",
         // grain storage
@@ -140,5 +140,29 @@ public sealed class PostgresSchemaInstallerTests(PostgresFixture fixture)
             File.Delete(path);
         }
         Assert.Equal(SchemaContract.QueryKeys.Order(), await SchemaContract.InstalledKeysAsync(db));
+    }
+
+    [PostgresFact]
+    public async Task Cluster_schema_from_docker_initdb_then_silos_migrating_at_once_is_consistent()
+    {
+        var connectionString = await fixture.Server.CreateDatabaseAsync("cluster_schema");
+        var db = StorageBackend.Postgres(connectionString);
+        // The compose file mounts both scripts into docker-entrypoint-initdb.d, which runs them with psql in name order.
+        foreach (var script in new[] { SchemaInstaller.PostgresScript, SchemaInstaller.SeismoPostgresScript })
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"seismo-{Guid.NewGuid():N}.sql");
+            await File.WriteAllTextAsync(path, script);
+            try { await fixture.Server.RunPsqlFileAsync("cluster_schema", path); }
+            finally { File.Delete(path); }
+        }
+        await db.QueryAsync("INSERT INTO seismo_webhook_leases (webhook_id, holder, expires_at) VALUES (gen_random_uuid(), 'kept', now())");
+
+        // Then several silos start together, each migrating first.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SeismoClusterHosting.MigrateAsync(connectionString, CancellationToken.None))));
+
+        Assert.Equal(SchemaContract.QueryKeys.Order(), await SchemaContract.InstalledKeysAsync(db));
+        Assert.Equal(1, await db.CountAsync("SELECT COUNT(*) FROM seismo_webhook_leases WHERE holder = 'kept'"));
+        foreach (var table in new[] { "seismo_runs", "seismo_tests", "seismo_webhook_deliveries", "seismo_webhook_attempts" })
+            Assert.Equal(0, await db.CountAsync($"SELECT COUNT(*) FROM {table}"));
     }
 }

@@ -58,11 +58,7 @@ public sealed class PostgresServer : IAsyncDisposable
             var server = new PostgresServer(dataDirectory, FreeLoopbackPort());
             try
             {
-                await server.PgCtlAsync(ct, "start", "-w", "-t", "60", "-l", Path.Combine(dataDirectory, "server.log"), "-o",
-                    $"-p {server.Port} -k {dataDirectory} -c listen_addresses=127.0.0.1 " +
-                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off " +
-                    // Not UTC on purpose: a UTC/local mix-up in date handling then shows in tests.
-                    "-c timezone=Asia/Kolkata");
+                await server.StartServerAsync(ct);
                 return server;
             }
             catch (Exception) when (attempt < 3)
@@ -78,6 +74,19 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Stops the server the way an outage would: connections are cut, in-flight transactions roll back.</summary>
+    public Task StopAsync(CancellationToken ct = default) => PgCtlAsync(ct, "stop", "-w", "-m", "fast");
+
+    /// <summary>Starts a stopped server again on the same port and data directory.</summary>
+    public Task StartAgainAsync(CancellationToken ct = default) => StartServerAsync(ct);
+
+    private Task StartServerAsync(CancellationToken ct) =>
+        PgCtlAsync(ct, "start", "-w", "-t", "60", "-l", Path.Combine(DataDirectory, "server.log"), "-o",
+            $"-p {Port} -k {DataDirectory} -c listen_addresses=127.0.0.1 " +
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 " +
+            // Not UTC on purpose: a UTC/local mix-up in date handling then shows in tests.
+            "-c timezone=Asia/Kolkata");
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default)

@@ -160,6 +160,15 @@ $q$),
 ('CleanupDefunctSiloEntriesKey', $q$
 DELETE FROM OrleansMembership
 WHERE DeploymentId = @DeploymentId AND IAmAliveTime < @IAmAliveTime AND Status <> 3;
+$q$),
+-- Removes one dead silo row (6 = SiloStatus.Dead), only if it still holds the values
+-- the caller read: a row changed since is left for the next round.
+('CleanupDefunctSiloEntryKey', $q$
+DELETE FROM OrleansMembership
+WHERE DeploymentId = @DeploymentId AND Status = 6
+  AND Address = @Address AND Port = @Port AND Generation = @Generation
+  AND StartTime = @StartTime AND IAmAliveTime = @IAmAliveTime
+  AND COALESCE(SuspectTimes, '') = COALESCE(CAST(@SuspectTimes AS text), '');
 $q$)
 ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
 

@@ -144,6 +144,16 @@ DELETE FROM OrleansMembership
 WHERE DeploymentId = @DeploymentId AND IAmAliveTime < @IAmAliveTime AND Status <> 3;
 ');
 
+-- Removes one dead silo row (6 = SiloStatus.Dead), only if it still holds the values
+-- the caller read: a row changed since is left for the next round.
+INSERT OR REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('CleanupDefunctSiloEntryKey', '
+DELETE FROM OrleansMembership
+WHERE DeploymentId = @DeploymentId AND Status = 6
+  AND Address = @Address AND Port = @Port AND Generation = @Generation
+  AND StartTime = @StartTime AND IAmAliveTime = @IAmAliveTime
+  AND COALESCE(SuspectTimes, '''') = COALESCE(@SuspectTimes, '''');
+');
+
 -- ------------------------------------------------------------- grain state
 
 -- Orleans hashes the grain id and type into GrainIdHash/GrainTypeHash for a narrow

@@ -65,10 +65,27 @@ public sealed class EnvironmentsGrain(
     /// </summary>
     private async Task<EnvironmentResult> ChangedAsync(string envId, EnvironmentInfo? after)
     {
+        var before = Environments.GetValueOrDefault(envId);
         if (after is null) Environments.Remove(envId);
         else Environments[envId] = after;
         await state.WriteStateAsync();
+        await TellOverviewAsync(envId, before, after);
         return new(EnvironmentChange.Done, after);
+    }
+
+    // The account's overview groups projects by environment: it learns every change here.
+    private async Task TellOverviewAsync(string envId, EnvironmentInfo? before, EnvironmentInfo? after)
+    {
+        var overview = GrainFactory.GetGrain<IOverviewGrain>(this.GetPrimaryKey());
+        if (after is null)
+        {
+            await overview.RemoveEnvironmentAsync(envId);
+            return;
+        }
+        if (before?.Name != after.Name) await overview.SetEnvironmentAsync(envId, after.Name);
+        var had = before?.ProjectIds ?? [];
+        foreach (var joined in after.ProjectIds.Except(had)) await overview.SetProjectEnvironmentAsync(joined, envId, after.Name);
+        foreach (var left in had.Except(after.ProjectIds)) await overview.SetProjectEnvironmentAsync(left, null, null);
     }
 
     private EnvironmentInfo? Owner(Guid projectId) => Environments.Values.FirstOrDefault(e => e.ProjectIds.Contains(projectId));

@@ -4,6 +4,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Seismo.Grains.Hosting;
+using Seismo.Grains.Reports;
+using Seismo.Grains.Uploads;
 
 namespace Seismo.Api.Settings;
 
@@ -30,17 +32,10 @@ public sealed class AllureTool(IOptions<SeismoOptions> options, IConfiguration c
 
     public string Registry => (configuration["Seismo:Allure:Registry"] is { Length: > 0 } r ? r : "https://registry.npmjs.org").TrimEnd('/');
 
-    public string Prefix => Path.Combine(Path.GetFullPath(options.Value.DataDir), "tools", "allure");
+    public string Prefix => DataPaths.AllureTool(options.Value.DataDir);
 
-    public string Command
-    {
-        get
-        {
-            if (configuration["Seismo:Allure:Command"] is { Length: > 0 } configured) return configured;
-            var local = Path.Combine(Prefix, "node_modules", ".bin", OperatingSystem.IsWindows() ? "allure.cmd" : "allure");
-            return File.Exists(local) ? local : "allure";
-        }
-    }
+    /// <summary>The CLI report generation runs (one lookup for both, see <see cref="AllureCli"/>).</summary>
+    public string Command => AllureCli.Locate(new AllureOptions { Command = configuration["Seismo:Allure:Command"] }, options.Value.DataDir) ?? "allure";
 
     /// <summary>
     /// <c>allure --version</c>, or "" when no CLI is found. Remembered for a minute (it starts a process), and

@@ -9,19 +9,18 @@ using Seismo.Tests.Support;
 namespace Seismo.Cli.Tests;
 
 /// <summary>
-/// <c>seismo upload</c> against the upload API agreed with the uploads work (issue 6): one request when small,
-/// resumable chunks when large, the server's phases followed on <c>/api/uploads/stream</c>. Skipped until that API
-/// is merged; remove <see cref="Pending"/> then. The environment id is the one the upload API creates by default.
+/// <c>seismo upload</c> against Seismo's upload API: one request when small,
+/// resumable chunks when large, the server's phases followed on <c>/api/uploads/stream</c>.
 /// </summary>
 public sealed class CliUploadTests(SeismoHost seismo) : IClassFixture<SeismoHost>
 {
-    private const string Pending = "needs the upload API of issue 6 (merged separately)";
-    private const string Env = "default";
+    private const string Env = "ci";
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public async Task A_small_report_folder_goes_in_one_request_and_is_followed_to_done()
     {
         var (project, key) = await seismo.Factory.CreateProjectAsync("upload-small");
+        await seismo.Factory.JoinEnvironmentAsync(Env, project);
         var cli = new CliRunner(seismo.Url, key);
         var results = Directory.CreateDirectory(cli.PathOf("test-results")).FullName;
         await File.WriteAllTextAsync(Path.Combine(results, "junit.xml"),
@@ -34,10 +33,11 @@ public sealed class CliUploadTests(SeismoHost seismo) : IClassFixture<SeismoHost
         Assert.Matches(@"Upload \S+ done: \d+ files, 2 tests", cli.Out.Text);
     }
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public async Task A_large_zip_goes_in_chunks_with_progress_and_every_server_phase()
     {
         var (project, key) = await seismo.Factory.CreateProjectAsync("upload-chunked");
+        await seismo.Factory.JoinEnvironmentAsync(Env, project);
         var cli = new CliRunner(seismo.Url, key);
         var zip = await AllureZipAsync(cli.PathOf("allure.zip"), randomBytes: 2_500_000);
 
@@ -52,10 +52,11 @@ public sealed class CliUploadTests(SeismoHost seismo) : IClassFixture<SeismoHost
         Assert.Equal(phases.Order(), phases);
     }
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public async Task An_interrupted_chunked_upload_resumes_with_only_the_missing_chunks()
     {
         var (project, key) = await seismo.Factory.CreateProjectAsync("upload-resume");
+        await seismo.Factory.JoinEnvironmentAsync(Env, project);
         var cli = new CliRunner(seismo.Url, key);
         cli.Environment["SEISMO_STATE_DIR"] = cli.PathOf("state");
         var zip = await AllureZipAsync(cli.PathOf("allure.zip"), randomBytes: 2_500_000);

@@ -100,6 +100,8 @@ public sealed class UploadCommand(CliHost host, CliConsole console, SeismoClient
         }
 
         long ChunkLength(int i) => Math.Min(options.ChunkSize, size - i * options.ChunkSize);
+        // The session is open and waiting for chunks: that is the server's first phase.
+        progress.Server(session);
         var missing = Enumerable.Range(0, totalChunks).Except(session.ReceivedChunks).ToList();
         var sent = size - missing.Sum(i => ChunkLength(i));
         progress.Sent(sent);

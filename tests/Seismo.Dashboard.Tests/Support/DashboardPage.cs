@@ -14,7 +14,7 @@ public sealed class DashboardPage : IAsyncDisposable
         Page = page;
         page.Console += (_, message) =>
         {
-            if (message.Type != "error" || UploadsApiMissing(message)) return;
+            if (message.Type != "error") return;
             lock (_errors) _errors.Add($"console: {message.Text} at {message.Location}");
         };
         page.PageError += (_, error) => { lock (_errors) _errors.Add($"page error: {error}"); };
@@ -51,11 +51,6 @@ public sealed class DashboardPage : IAsyncDisposable
         Assert.Equal("still here", await Page.EvaluateAsync<string?>("() => window.__seismoMark ?? null"));
 
     public void ClearErrors() { lock (_errors) _errors.Clear(); }
-
-    // Until the upload API is part of Seismo, the uploads list answers 404 and the dashboard shows the empty state;
-    // Chromium logs that failed request itself. Only that one request is let through.
-    private static bool UploadsApiMissing(IConsoleMessage message) =>
-        message.Text.Contains("status of 404") && message.Location.Contains("/api/uploads:", StringComparison.Ordinal);
 
     public void AssertNoConsoleErrors() => Assert.True(Errors.Count == 0, "browser errors:\n" + string.Join("\n", Errors));
 

@@ -65,6 +65,16 @@ public sealed class SeismoFactory : WebApplicationFactory<Program>
         return list.GetProperty("data")[0].GetProperty("id").GetGuid();
     }
 
+    /// <summary>Puts a project in an environment, creating the environment when it does not exist yet.</summary>
+    public async Task JoinEnvironmentAsync(string envId, Guid projectId)
+    {
+        var admin = Admin();
+        using (var created = await admin.PostAsJsonAsync("/api/environments", new { name = envId, id = envId }))
+            if (created.StatusCode != System.Net.HttpStatusCode.Conflict) created.EnsureSuccessStatusCode();
+        using var joined = await admin.PostAsJsonAsync($"/api/environments/{envId}/projects", new { projectId });
+        joined.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Creates a project and a project key (developer unless told otherwise).</summary>
     public async Task<(Guid ProjectId, string Key)> CreateProjectAsync(string name, string role = "developer")
     {

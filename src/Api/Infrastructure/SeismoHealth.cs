@@ -45,19 +45,33 @@ public static class SeismoHealth
         {
             try
             {
-                await using System.Data.Common.DbConnection connection = options.Value.Mode == HostingMode.Cluster
-                    ? new NpgsqlConnection(SeismoClusterHosting.ConnectionString(configuration))
-                    : new SqliteConnection(SeismoSiloHosting.SqliteConnectionString(options.Value.DataDir, 5));
-                await connection.OpenAsync(ct);
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT 1";
-                await command.ExecuteScalarAsync(ct);
+                try
+                {
+                    await PingAsync(ct);
+                }
+                catch (NpgsqlException)
+                {
+                    // After a database restart the pool still holds connections the server closed: drop them and ask again.
+                    NpgsqlConnection.ClearAllPools();
+                    await PingAsync(ct);
+                }
                 return HealthCheckResult.Healthy(options.Value.Mode == HostingMode.Cluster ? "PostgreSQL reachable" : "SQLite reachable");
             }
             catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
             {
                 return HealthCheckResult.Unhealthy("the database cannot be reached: " + e.Message);
             }
+        }
+
+        private async Task PingAsync(CancellationToken ct)
+        {
+            await using System.Data.Common.DbConnection connection = options.Value.Mode == HostingMode.Cluster
+                ? new NpgsqlConnection(SeismoClusterHosting.ConnectionString(configuration))
+                : new SqliteConnection(SeismoSiloHosting.SqliteConnectionString(options.Value.DataDir, 5));
+            await connection.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(ct);
         }
     }
 }

@@ -100,8 +100,13 @@ public static class DurableReplay
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
+            try
+            {
+                var value = await read();
+                if (done(value) || DateTime.UtcNow > deadline) return value;
+            }
+            // A test grain that has not received its first run yet (re-read from the run log after a lost message) is 404 until then.
+            catch (HttpRequestException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound && DateTime.UtcNow <= deadline) { }
             await Task.Delay(100);
         }
     }

@@ -8,6 +8,7 @@ internal sealed class PendingRuns
 {
     private sealed class Entry(int outstanding, DateTimeOffset since)
     {
+        public readonly int Tests = outstanding;
         public int Outstanding = outstanding;
         public bool Dispatched;
         public bool Dispatching;
@@ -50,6 +51,21 @@ internal sealed class PendingRuns
         var stale = _entries.Where(p => !p.Value.Dispatched && !p.Value.Dispatching && p.Value.Since < olderThan).Select(p => p.Key).ToList();
         foreach (var s in stale) _entries[s].Dispatching = true;
         return stale;
+    }
+
+    /// <summary>
+    /// Runs sent long ago that some test grain never saved: its silo died with the run only in memory. Every test
+    /// grain answers a resend once (a duplicate that is already saved is acknowledged at once), so the count restarts.
+    /// </summary>
+    public IReadOnlyList<long> TakeUnsaved(DateTimeOffset olderThan, DateTimeOffset now)
+    {
+        var unsaved = _entries.Where(p => p.Value.Dispatched && p.Value.Outstanding > 0 && p.Value.Since < olderThan).Select(p => p.Key).ToList();
+        foreach (var s in unsaved)
+        {
+            var e = _entries[s];
+            (e.Outstanding, e.Since, e.Dispatched, e.Dispatching) = (e.Tests, now, false, true);
+        }
+        return unsaved;
     }
 
     /// <summary>Drops the durable prefix and returns the new durable watermark.</summary>

@@ -295,7 +295,9 @@ public sealed partial class ProjectGrain(
 
     private async Task RedispatchStaleAsync(CancellationToken ct)
     {
-        var stale = _pending.TakeStale(clock.GetUtcNow() - StaleDispatch);
+        var now = clock.GetUtcNow();
+        var stale = _pending.TakeStale(now - StaleDispatch)
+            .Concat(_pending.TakeUnsaved(now - StaleDispatch - 2 * options.Value.FlushInterval, now)).Order().ToList();
         if (stale.Count == 0) return;
         // Read just the stale runs, not everything stored after the oldest of them.
         var runs = new List<StoredRun>();

@@ -130,7 +130,7 @@ public sealed class TestGrain(
                 _waiting.TryAdd(sequence, application);
                 break;
             case ApplyOutcome.Duplicate when _unflushed.Count > 0:
-                _unflushed.Add(sequence);
+                if (!_unflushed.Contains(sequence)) _unflushed.Add(sequence);
                 break;
             case ApplyOutcome.Duplicate:
                 // Replayed and already durable here: the project may count it at once.

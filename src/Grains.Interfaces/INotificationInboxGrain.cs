@@ -13,7 +13,7 @@ public interface INotificationInboxGrain : IGrainWithGuidKey
     /// <summary>
     /// Stores the drafts (in order, so the last is the newest) and returns the notifications created, for the caller
     /// to publish as <c>notification.created</c>. Drafts whose <see cref="NotificationDraft.Key"/> was seen recently
-    /// are skipped and not returned. Returns once the notifications are durable.
+    /// are skipped and not returned. They are written behind, within a second by default.
     /// </summary>
     /// <exception cref="ArgumentException">A draft has an empty title or a payload that is not a JSON object.</exception>
     Task<Notification[]> RaiseAsync(NotificationDraft[] drafts);

@@ -36,6 +36,9 @@ public sealed class SeismoOptions
     /// </summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How soon raised notifications are written behind; changes a person makes are written at once.</summary>
+    public TimeSpan InboxFlushDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// After fanning out a batch of runs, how long a project's lane waits so that the runs accepted meanwhile go out
     /// together (one call per test rather than per result). Only a busy project waits: a run reaching an idle lane

@@ -1,16 +1,23 @@
+using Microsoft.Extensions.Options;
+using Seismo.Grains.Hosting;
+
 namespace Seismo.Grains.Notifications;
 
 /// <summary>
-/// An account's notification inbox (see <see cref="NotificationInbox"/> for its rules). Every change is written
-/// before the call returns; reads interleave and answer from memory.
+/// An account's notification inbox (see <see cref="NotificationInbox"/> for its rules). Raised notifications are
+/// written behind within <see cref="SeismoOptions.InboxFlushDelay"/>: a busy account raises one per failed run, and
+/// writing the whole bounded inbox for each would cost more than the run itself. They derive from runs that are
+/// durable already. What a person does (marking read, deleting) is written before the call returns.
 /// </summary>
 public sealed class NotificationInboxGrain(
     [PersistentState("notifications", "Default")] IPersistentState<InboxState> state,
+    IOptions<SeismoOptions> options,
     TimeProvider clock) : Grain, INotificationInboxGrain
 {
     private static readonly NotificationComposer Composer = new();
 
     private NotificationInbox Inbox { get; set; } = null!;
+    private IGrainTimer? _flush;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -18,12 +25,17 @@ public sealed class NotificationInboxGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<Notification[]> RaiseAsync(NotificationDraft[] drafts)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
+
+    public Task<Notification[]> RaiseAsync(NotificationDraft[] drafts)
     {
-        if (drafts.Length == 0) return [];
+        if (drafts.Length == 0) return Task.FromResult<Notification[]>([]);
         var created = Inbox.Add(drafts, clock.GetUtcNow());
-        if (created.Length > 0) await SaveAsync();
-        return created;
+        if (created.Length > 0 && _flush is null)
+        {
+            _flush = this.RegisterGrainTimer(_ => FlushAsync(), new GrainTimerCreationOptions(options.Value.InboxFlushDelay, Timeout.InfiniteTimeSpan));
+        }
+        return Task.FromResult(created);
     }
 
     public Task<Notification[]> RaiseForEventsAsync(LiveEvent[] events) => RaiseAsync(Composer.Compose(events));
@@ -53,9 +65,13 @@ public sealed class NotificationInboxGrain(
         return true;
     }
 
+    private Task FlushAsync() => _flush is null ? Task.CompletedTask : SaveAsync();
+
     // A failed write leaves memory ahead of the store: the next activation starts over from the store.
     private async Task SaveAsync()
     {
+        _flush?.Dispose();
+        _flush = null;
         try
         {
             await state.WriteStateAsync();

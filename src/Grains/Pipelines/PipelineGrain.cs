@@ -109,8 +109,9 @@ public sealed class PipelineGrain(
         if (job is null || job.Observations.Any(o => o.RunGuid == link.RunGuid)) return false;
         job.Observations.Add(link);
         var head = state.State.Head!;
-        _ = GrainFactory.GetGrain<IProjectPipelinesGrain>(head.ProjectId).RecordJoinAsync(new JobJoin(link.RunId, job.Number, job.Name, head.Number,
-            WorkflowId(attempt!.Attempt), head.PipelineName, attempt.StartedAt));
+        var join = new JobJoin(link.RunId, job.Number, job.Name, head.Number, WorkflowId(attempt!.Attempt), head.PipelineName, attempt.StartedAt);
+        _ = GrainFactory.GetGrain<IProjectPipelinesGrain>(head.ProjectId).RecordJoinAsync(join);
+        _ = GrainFactory.GetGrain<IWorkflowTestsGrain>(join.WorkflowId).AddAsync(new JoinedRun(head.ProjectId, join, link.RunGuid, link.At));
         return true;
     }
 

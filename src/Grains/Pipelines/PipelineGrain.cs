@@ -52,6 +52,14 @@ public sealed class PipelineGrain(
 
     public Task<PipelineView?> GetAsync() => Task.FromResult(state.State.Head is null ? null : View());
 
+    public async Task ClearAsync()
+    {
+        foreach (var attempt in state.State.Attempts) await GrainFactory.GetGrain<IWorkflowTestsGrain>(WorkflowId(attempt.Attempt)).ClearAsync();
+        await state.ClearStateAsync();
+        state.State = new PipelineState();
+        DeactivateOnIdle();
+    }
+
     public async Task<(PipelineView Pipeline, Guid WorkflowId)> ReportAsync(PipelineReport r)
     {
         var s = state.State;

@@ -15,7 +15,7 @@ public sealed class RateLimitGroupsTests : IAsyncLifetime
 {
     private const int Limit = 4;
 
-    private readonly SeismoFactory _seismo = new(settings: new[] { "RunsRead", "RunsWrite", "TestsRead", "TestsWrite", "ProjectsTeams", "KeysWebhooks" }
+    private readonly SeismoFactory _seismo = new(settings: new[] { "RunsRead", "RunsWrite", "TestsRead", "TestsWrite", "Uploads", "ProjectsTeams", "KeysWebhooks" }
         .ToDictionary(g => $"Seismo:RateLimits:{g}", _ => Limit.ToString()));
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -70,6 +70,19 @@ public sealed class RateLimitGroupsTests : IAsyncLifetime
         await ExhaustAsync(Limit - 1, i => i == 0
             ? http.PostAsJsonAsync("/api/flakiness", new { testId, projectId = project, isQuarantined = true })
             : http.PostAsJsonAsync("/api/tests", ReporterClient.Test(runId, project, $"A > t{i}")));
+    }
+
+    [Fact]
+    public async Task Artifact_uploads_are_limited()
+    {
+        var (project, key, _) = await ProjectAsync("groups-uploads");
+        var http = _seismo.ClientWithKey(key);
+        var runId = await http.OpenRunAsync(project);
+        await ExhaustAsync(Limit, i => http.PostAsync("/api/upload", new MultipartFormDataContent
+        {
+            { new StringContent("trace"), "type" }, { new StringContent(runId), "runId" }, { new StringContent(project.ToString()), "projectId" },
+            { new ByteArrayContent([(byte)'P', (byte)'K', 5, 6]), "file", $"trace{i}.zip" },
+        }));
     }
 
     [Fact]

@@ -228,6 +228,9 @@ public interface IRepositoryDirectoryGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<Guid?> FindAsync(string slug);
 
+    /// <summary>A deleted project: its repositories map to nothing, so their next report starts a fresh project.</summary>
+    Task ForgetProjectAsync(Guid projectId);
+
     /// <summary>Slug → project of every repository whose slug starts with <paramref name="orgSlug"/>/.</summary>
     [AlwaysInterleave]
     Task<Dictionary<string, Guid>> ListAsync(string? orgSlug);
@@ -267,6 +270,9 @@ public interface IProjectPipelinesGrain : IGrainWithGuidKey
 
     [AlwaysInterleave]
     Task<PipelineCatalog> GetCatalogAsync(string? workflow);
+
+    /// <summary>A deleted project: its pipelines, workflow insights, test aggregates and numbering are cleared.</summary>
+    Task ClearAsync();
 }
 
 /// <summary>A pipeline, keyed by its id (derived from what identifies the run, see PipelineIds).</summary>
@@ -283,6 +289,8 @@ public interface IPipelineGrain : IGrainWithGuidKey
 
     [AlwaysInterleave]
     Task<PipelineView?> GetAsync();
+
+    Task ClearAsync();
 }
 
 /// <summary>The insights of one workflow of one project, keyed "{projectId}/{workflowName}": buckets kept on write.</summary>
@@ -305,4 +313,6 @@ public interface IWorkflowInsightsGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<string[]> GetBranchesAsync();
+
+    Task ClearAsync();
 }

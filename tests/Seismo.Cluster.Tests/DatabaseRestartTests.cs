@@ -12,7 +12,7 @@ public sealed class DatabaseRestartTests(PostgresFixture postgres, ITestOutputHe
     [PostgresFact]
     public async Task The_cluster_answers_503_while_PostgreSQL_is_down_and_recovers_without_manual_steps()
     {
-        await using var cluster = await SeismoCluster.StartAsync(postgres.Server);
+        await using var cluster = await SeismoCluster.StartAsync(postgres.Server, environment: DurableReplay.ReadBackEnvironment);
         var client = cluster.Client();
         var projects = new List<Guid> { await SiloFailoverTests.DefaultProjectAsync(client), await SiloFailoverTests.CreateProjectAsync(client, "db-restart") };
 

@@ -12,7 +12,7 @@ public sealed class SiloFailoverTests(PostgresFixture postgres, ITestOutputHelpe
     [PostgresFact]
     public async Task Killing_a_silo_mid_ingest_loses_no_acknowledged_observation_and_it_rejoins_after_a_restart()
     {
-        await using var cluster = await SeismoCluster.StartAsync(postgres.Server);
+        await using var cluster = await SeismoCluster.StartAsync(postgres.Server, environment: DurableReplay.ReadBackEnvironment);
         var client = cluster.Client();
         // Several projects, so project and test grains are spread over both silos.
         var projects = new List<Guid> { await DefaultProjectAsync(client) };

@@ -15,7 +15,8 @@ public static class ApiKeysApi
 {
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/api-keys").WithTags("API keys").RequireAuthorization(Policies.Manage);
+        var group = app.MapGroup("/api/api-keys").WithTags("API keys").RequireAuthorization(Policies.Manage)
+            .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.KeysWebhooks));
         group.MapGet("/", ListAsync).WithSummary("Keys of a project, masked (projectId; an account key without it lists every key)");
         group.MapPost("/", CreateAsync).WithSummary("Create a project key: {projectId, name, role?, expiresAt?}; the key is shown once");
         group.MapPatch("/{id}", PatchAsync).WithSummary("Deactivate or reactivate a key: {isActive}");

@@ -59,7 +59,7 @@ public static class CollectApi
                 a.Run.Metadata.Id, a.Run.Metadata.AccountId, a.Run.Metadata.ProjectId, caller.KeyId, "pending"))),
             CollectOutcome.ArchiveRefused r => ArchiveError(r.Error),
             CollectOutcome.CommandRefused c => CommandError(c.Command),
-            CollectOutcome.NotAdmitted n => NotAdmitted(http, n.Admission),
+            CollectOutcome.NotAdmitted n => PlanAdmission.Refusal(http, n.Admission),
             _ => throw new InvalidOperationException("unknown outcome"),
         };
     }
@@ -150,28 +150,9 @@ public static class CollectApi
         });
     }
 
-    private static IResult NotAdmitted(HttpContext http, AdmitDecision admission)
-    {
-        if (admission.Status == AdmitStatus.RateLimited)
-        {
-            http.Response.Headers.RetryAfter = admission.ResetSeconds.ToString();
-            return WithRateHeaders(http, admission, ApiError.Of(StatusCodes.Status429TooManyRequests, "RATE_LIMITED",
-                $"The account's limit of {admission.Limit} observations per hour is reached; retry after {admission.ResetSeconds} s"));
-        }
-        var message = admission.Status == AdmitStatus.CollectionDisabled
-            ? "Data collection is disabled for this account"
-            : "The account's plan observation limit for this month is reached";
-        return ApiError.Of(StatusCodes.Status402PaymentRequired, "PAYMENT_REQUIRED", message, new Dictionary<string, object?>
-        {
-            ["reason"] = admission.Status == AdmitStatus.CollectionDisabled ? "data_collection_disabled" : "observation_limit_reached",
-        });
-    }
-
     private static IResult WithRateHeaders(HttpContext http, AdmitDecision admission, IResult result)
     {
-        http.Response.Headers["RateLimit-Limit"] = admission.Limit.ToString();
-        http.Response.Headers["RateLimit-Remaining"] = admission.Remaining.ToString();
-        http.Response.Headers["RateLimit-Reset"] = admission.ResetSeconds.ToString();
+        PlanAdmission.AddHeaders(http, admission);
         return result;
     }
 

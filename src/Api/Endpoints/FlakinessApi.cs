@@ -17,11 +17,11 @@ public static class FlakinessApi
     public static IEndpointRouteBuilder MapFlakinessApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/flakiness").WithTags("Flakiness").RequireAuthorization(Policies.View);
-        group.MapGet("/", ListAsync)
+        group.MapGet("/", ListAsync).AddEndpointFilter(RateLimits.Filter(RateLimitGroup.TestsRead))
             .WithSummary("Tests by flakiness score, highest first: projectId, minScore (0..1), quarantined, limit, offset (view)");
         group.MapPost("/", QuarantineAsync)
             .WithSummary("Quarantine or release a test: {testId, projectId, isQuarantined} (upload); a person's decision wins over the automatic rule")
-            .RequireAuthorization(Policies.Upload);
+            .RequireAuthorization(Policies.Upload).AddEndpointFilter(RateLimits.Filter(RateLimitGroup.TestsWrite));
         return app;
     }
 

@@ -10,8 +10,9 @@ namespace Seismo.Api.Endpoints;
 
 /// <summary>
 /// The Insights reports that combine workflows, projects or tests: the project and org summaries (sums of the
-/// workflows' windows), flaky tests (the scorer's FLAKY tests, with the jobs of the runs that were flaky evidence) and
-/// test metrics (the workflow's 10 most recent runs, as CircleCI computes them).
+/// workflows' windows), flaky tests (the scorer's FLAKY tests, with the flake tallies of the joined runs that were
+/// flaky evidence) and test metrics (the workflow's 10 most recent runs, as CircleCI computes them, from each run's
+/// test aggregate).
 /// </summary>
 internal static class InsightsReportsApi
 {
@@ -93,9 +94,8 @@ internal static class InsightsReportsApi
     {
         var (project, _, error) = await PipelineWire.ProjectAsync(http, grains, vcs, org, name);
         if (error is not null) return error;
-        var pipelines = grains.GetGrain<IProjectPipelinesGrain>(project!.Id);
         // The index is ordered by score: read it a page at a time until every FLAKY test it counts has been seen.
-        var index = grains.GetGrain<IProjectGrain>(project.Id);
+        var index = grains.GetGrain<IProjectGrain>(project!.Id);
         var flaky = new List<FlakinessRow>();
         for (var offset = 0; ; offset += 500)
         {
@@ -103,20 +103,17 @@ internal static class InsightsReportsApi
             flaky.AddRange(page.Rows.Where(r => r.Label == TestLabel.Flaky));
             if (page.Rows.Length < 500 || flaky.Count >= page.Summary.FlakyTests) break;
         }
-        var items = new List<FlakyTestDto>();
-        foreach (var row in flaky)
+        var hashes = flaky.Select(r => PublicIds.TryParseTestId(r.TestId, out _, out var hash) ? hash : "").ToArray();
+        var figures = (await grains.GetGrain<ITestFlakesGrain>(project.Id).GetAsync(hashes)).ToDictionary(f => f.KeyHash);
+        var items = flaky.Select((row, i) =>
         {
-            if (!PublicIds.TryParseTestId(row.TestId, out var projectId, out var hash)) continue;
-            var test = await grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(projectId, hash)).GetAsync();
             // A FLAKY test's failures and passes on retry are its flaky evidence (the scorer has ruled out regression and breakage).
-            var evidence = test?.History.Where(h => h.Status is TestStatus.Flaky or TestStatus.Failed or TestStatus.Error).ToList() ?? [];
-            var joins = (await pipelines.FindJoinsAsync([.. evidence.Select(e => e.RunId)])).ToDictionary(j => j.RunId);
-            var latest = evidence.OrderByDescending(e => e.Sequence).Select(e => joins.GetValueOrDefault(e.RunId)).FirstOrDefault(j => j is not null);
-            var wasted = evidence.Where(e => joins.ContainsKey(e.RunId)).Sum(e => e.DurationMs) / 1000.0;
-            items.Add(new FlakyTestDto(latest?.WorkflowCreatedAt, await ClassOfAsync(grains, test), latest?.JobNumber ?? 0, Math.Max(row.FlakyRuns, evidence.Count), "collect",
+            var f = figures.GetValueOrDefault(hashes[i]);
+            var latest = f?.Latest;
+            return new FlakyTestDto(latest?.WorkflowCreatedAt, f?.ClassName, latest?.JobNumber ?? 0, Math.Max(row.FlakyRuns, f?.TimesFlaked ?? 0), "collect",
                 latest?.PipelineNumber ?? 0, row.FilePath, latest?.WorkflowName ?? "", latest?.JobName ?? "", latest?.WorkflowId, row.Title,
-                (long)Math.Round(wasted)));
-        }
+                (long)Math.Round(f?.TimeWastedSeconds ?? 0));
+        }).ToList();
         return TypedResults.Ok(new FlakyTestsDto(items, items.Count));
     }
 
@@ -126,45 +123,30 @@ internal static class InsightsReportsApi
     {
         var (project, _, error) = await PipelineWire.ProjectAsync(http, grains, vcs, org, name);
         if (error is not null) return error;
-        var registry = grains.GetGrain<IProjectPipelinesGrain>(project!.Id);
-        var catalog = await registry.GetCatalogAsync(workflow);
+        var catalog = await grains.GetGrain<IProjectPipelinesGrain>(project!.Id).GetCatalogAsync(workflow);
         if (!catalog.Workflows.Contains(workflow)) return PipelineWire.NotFound("Workflow");
         bool all = false;
         if (allBranches is not null && !bool.TryParse(allBranches, out all)) return PipelineWire.Error(400, "all-branches must be true or false");
         if (all && branch is not null) return PipelineWire.Error(400, "Use either branch or all-branches, not both");
         var scope = all ? null : branch ?? catalog.DefaultBranch ?? "";
 
+        // Each workflow run's tests are an aggregate folded as its /collect runs joined: ten small reads, whatever the history.
         var recent = await Workflow(grains, project.Id, workflow).GetRecentRunsAsync(scope, DateTimeOffset.MinValue, null, 0, 10);
+        var tests = await Task.WhenAll(recent.Select(r => grains.GetGrain<IWorkflowTestsGrain>(r.Id).GetAsync()));
         var runs = new List<TestRunDto>();
         var perTest = new Dictionary<(string Name, string? Class, string Job), TestAcc>();
-        foreach (var r in recent)
+        foreach (var (r, t) in recent.Zip(tests))
         {
-            var pipelineId = await registry.PipelineByNumberAsync(r.PipelineNumber);
-            var view = pipelineId is { } id ? await grains.GetGrain<IPipelineGrain>(id).GetAsync() : null;
-            var wf = view?.Workflows.FirstOrDefault(w => w.Id == r.Id);
-            if (wf is null) continue;
-            long success = 0, failure = 0, skipped = 0, errors = 0;
-            foreach (var job in wf.Jobs)
+            foreach (var sample in t.Tests)
             {
-                foreach (var o in job.Observations)
-                {
-                    success += o.Counts.Passed + o.Counts.Flaky;
-                    failure += o.Counts.Failed;
-                    skipped += o.Counts.Skipped;
-                    errors += o.Counts.Errors;
-                    foreach (var t in await grains.GetGrain<IRunGrain>(o.RunGuid).GetResultsAsync())
-                    {
-                        var key = (t.Title, t.ClassName, job.Name);
-                        if (!perTest.TryGetValue(key, out var acc)) perTest[key] = acc = new TestAcc(t.FilePath, t.KeyHash);
-                        acc.Runs++;
-                        if (t.Status is TestStatus.Failed or TestStatus.Error) acc.Failed++;
-                        acc.Durations.Add(t.DurationMs / 1000.0);
-                    }
-                }
+                var key = (sample.Name, sample.ClassName, sample.JobName);
+                if (!perTest.TryGetValue(key, out var acc)) perTest[key] = acc = new TestAcc(sample.File, sample.KeyHash);
+                acc.Runs++;
+                if (sample.Status is TestStatus.Failed or TestStatus.Error) acc.Failed++;
+                acc.Durations.Add(sample.DurationSeconds);
             }
-            var total = success + failure + skipped + errors;
-            var ran = success + failure + errors;
-            runs.Add(new TestRunDto(r.PipelineNumber, r.Id, ran == 0 ? 0 : (double)success / ran, new TestCountsDto(errors, failure, skipped, success, total)));
+            var ran = t.Success + t.Failure + t.Errors;
+            runs.Add(new TestRunDto(r.PipelineNumber, r.Id, ran == 0 ? 0 : (double)t.Success / ran, new TestCountsDto(t.Errors, t.Failure, t.Skipped, t.Success, t.Total)));
         }
         var flags = perTest.Count == 0 ? [] : await grains.GetGrain<IProjectGrain>(project.Id).GetTestFlagsAsync([.. perTest.Values.Select(a => a.KeyHash)]);
         var rows = perTest.Select((p, i) => new TestRowDto(p.Value.Failed, p.Key.Job, P95(p.Value.Durations), p.Key.Name, p.Value.File, "collect", p.Key.Class,
@@ -192,14 +174,6 @@ internal static class InsightsReportsApi
         if (values.Count == 0) return null;
         var sorted = values.Order().ToList();
         return Math.Round(sorted[Math.Max(0, (int)Math.Ceiling(0.95 * sorted.Count) - 1)], 3);
-    }
-
-    // The class name is not part of a test's identity view; its latest result has it.
-    private static async Task<string?> ClassOfAsync(IGrainFactory grains, TestView? test)
-    {
-        if (test?.Latest is not { } latest) return null;
-        var results = await grains.GetGrain<IRunGrain>(latest.RunGuid).GetResultsAsync();
-        return latest.ResultIndex < results.Count ? results[latest.ResultIndex].ClassName : null;
     }
 
     private static WorkflowPageMetricsDto PageMetrics(MetricFigures m) => new(0, m.P95Exact ?? 0, m.TotalRuns, m.SuccessRate);

@@ -16,7 +16,8 @@ public static class ProjectSettingsApi
 
     public static IEndpointRouteBuilder MapProjectSettingsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects/{id}/settings").WithTags("Projects").RequireAuthorization(Policies.View);
+        var group = app.MapGroup("/api/projects/{id}/settings").WithTags("Projects").RequireAuthorization(Policies.View)
+            .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.ProjectsTeams));
         group.MapGet("/", GetAsync).WithSummary("The project's settings (view)");
         group.MapPatch("/", PatchAsync)
             .WithSummary("Change settings: dataRetentionDays (1..3650), flakinessThreshold (0..1], autoQuarantineEnabled (manage)")

@@ -12,7 +12,8 @@ public static class ProjectsApi
 {
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(Policies.View);
+        var group = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization(Policies.View)
+            .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.ProjectsTeams));
         group.MapGet("/", ListAsync).WithSummary("Projects of the key's account (teamId optional; a project key sees its own project)");
         group.MapPost("/", CreateAsync).WithSummary("Create a project: {name, teamId?} (manage, account key)").RequireAuthorization(Policies.Manage);
         group.MapGet("/{id}", GetAsync).WithSummary("One project (view)");

@@ -62,11 +62,22 @@ public static class RunWritesApi
         var (project, denied) = await ProjectAccess.ResolveAsync(grains, caller, projectId, Permission.Upload);
         if (denied is not null) return denied;
 
+        // A reporter's run is one observation of the account's plan, as a /collect archive is; its tests are part of it.
+        var account = grains.GetGrain<IAccountGrain>(project!.AccountId);
+        var admission = await account.AdmitObservationAsync();
+        if (admission.Status != AdmitStatus.Admitted) return PlanAdmission.Refusal(http, admission);
+
         var runGuid = Guid.NewGuid();
-        var metadata = new RunMetadata(runGuid, runGuid.ToString(), project!.Id, project.AccountId, caller.KeyId, "euriqa", now, now, [], null,
+        var metadata = new RunMetadata(runGuid, runGuid.ToString(), project.Id, project.AccountId, caller.KeyId, "euriqa", now, now, [], null,
             null, null, tags, [], ci, null, null, fields);
         var reporter = grains.GetGrain<IReporterRunGrain>(runGuid);
-        var view = await reporter.CreateAsync(metadata);
+        ReporterRunView view;
+        try { view = await reporter.CreateAsync(metadata); }
+        catch
+        {
+            await account.RefundObservationAsync();
+            throw;
+        }
         if (status != "running")
         {
             var closed = await reporter.UpdateAsync(new RunUpdate(status, NoStats, null));

@@ -13,7 +13,8 @@ public static class RunsApi
 {
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(Policies.View);
+        var group = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization(Policies.View)
+            .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.RunsRead));
         group.MapGet("/", ListAsync).WithSummary("Runs of a project, newest first: projectId, status, branch, limit, offset");
         group.MapGet("/{id}", GetAsync).WithSummary("One run with all its metadata (id: run UUID or observation id)");
         group.MapGet("/{id}/output", OutputAsync).WithSummary("The run's output.txt as text/plain");

@@ -17,7 +17,8 @@ public static class TestsApi
 
     public static IEndpointRouteBuilder MapTestsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tests").WithTags("Tests").RequireAuthorization(Policies.View);
+        var group = app.MapGroup("/api/tests").WithTags("Tests").RequireAuthorization(Policies.View)
+            .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.TestsRead));
         group.MapGet("/", ListAsync).WithSummary("Results of a run (runId) or tests of a project: projectId, runId, status, search, limit, offset");
         group.MapGet("/{id}", GetAsync).WithSummary("A result (result id) or a test's latest result (test id)");
         group.MapGet("/{id}/history", HistoryAsync).WithSummary("The last 20 results of the test");

@@ -28,7 +28,8 @@ public static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Manage);
+        var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Manage)
+            .AddEndpointFilter(RateLimits.Filter(RateLimitGroup.KeysWebhooks));
         group.MapGet("/", ListAsync).WithSummary("Webhooks of a project (projectId)");
         group.MapPost("/", CreateAsync)
             .WithSummary("Create a webhook: {projectId, url, events, headers?, secret?, isActive?}")

@@ -3,8 +3,11 @@ using Seismo.Grains;
 
 namespace Seismo.Api.Infrastructure;
 
-/// <summary>The endpoint groups of the Euriqa rate-limit table, each with its own per-key bucket.</summary>
-public enum RateLimitGroup { RunsRead, RunsWrite, TestsRead, TestsWrite, Uploads, ProjectsTeams, KeysWebhooks, Flakiness }
+/// <summary>
+/// The endpoint groups of the Euriqa rate-limit table, each with its own per-key bucket. Flakiness (scores of tests,
+/// quarantine of a test) counts as tests read and write; project settings as projects.
+/// </summary>
+public enum RateLimitGroup { RunsRead, RunsWrite, TestsRead, TestsWrite, Uploads, ProjectsTeams, KeysWebhooks }
 
 /// <summary>
 /// Per-key request limits per endpoint group (<c>Seismo:RateLimits:&lt;Group&gt;</c>, requests a minute, 0 turns a
@@ -24,7 +27,6 @@ public sealed class RateLimits(IConfiguration configuration)
         [RateLimitGroup.Uploads] = 30,
         [RateLimitGroup.ProjectsTeams] = 60,
         [RateLimitGroup.KeysWebhooks] = 30,
-        [RateLimitGroup.Flakiness] = 60,
     };
 
     public int LimitOf(RateLimitGroup group) =>

@@ -30,6 +30,36 @@ public static class OverviewFold
             Prepend(overview.Recent, build));
     }
 
+    /// <summary>
+    /// Takes a deleted run back out: totals, its day's bucket (gone when it held only this run) and its place among
+    /// the recent builds, which stay fewer until newer runs arrive (older ones are not kept to refill them).
+    /// </summary>
+    public static ProjectOverview Remove(ProjectOverview overview, RunSummary run)
+    {
+        if (run.Sequence > overview.Sequence) return overview;
+        var c = run.Counts;
+        var passed = c.Passed + c.Flaky;
+        var failed = c.Failed + c.Errors;
+        var day = DayOf(run.Metadata.CreatedAt);
+        var days = overview.Days
+            .Select(d => d.Day != day ? d : d with
+            {
+                Passed = Math.Max(0, d.Passed - passed), Failed = Math.Max(0, d.Failed - failed),
+                Skipped = Math.Max(0, d.Skipped - c.Skipped), Builds = d.Builds - 1,
+            })
+            .Where(d => d.Builds > 0)
+            .ToArray();
+        return overview with
+        {
+            Builds = Math.Max(0, overview.Builds - 1),
+            Passed = Math.Max(0, overview.Passed - passed),
+            Failed = Math.Max(0, overview.Failed - failed),
+            Skipped = Math.Max(0, overview.Skipped - c.Skipped),
+            Days = days,
+            Recent = overview.Recent.Where(b => b.RunId != run.Metadata.Id).ToArray(),
+        };
+    }
+
     public static int DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime).DayNumber;
 
     /// <summary>Adds to the day's bucket (days ascending) and drops buckets older than the window ending at the newest day.</summary>

@@ -52,6 +52,14 @@ public sealed class PipelineGrain(
 
     public Task<PipelineView?> GetAsync() => Task.FromResult(state.State.Head is null ? null : View());
 
+    public async Task ClearAsync()
+    {
+        foreach (var attempt in state.State.Attempts) await GrainFactory.GetGrain<IWorkflowTestsGrain>(WorkflowId(attempt.Attempt)).ClearAsync();
+        await state.ClearStateAsync();
+        state.State = new PipelineState();
+        DeactivateOnIdle();
+    }
+
     public async Task<(PipelineView Pipeline, Guid WorkflowId)> ReportAsync(PipelineReport r)
     {
         var s = state.State;
@@ -109,8 +117,9 @@ public sealed class PipelineGrain(
         if (job is null || job.Observations.Any(o => o.RunGuid == link.RunGuid)) return false;
         job.Observations.Add(link);
         var head = state.State.Head!;
-        _ = GrainFactory.GetGrain<IProjectPipelinesGrain>(head.ProjectId).RecordJoinAsync(new JobJoin(link.RunId, job.Number, job.Name, head.Number,
-            WorkflowId(attempt!.Attempt), head.PipelineName, attempt.StartedAt));
+        var join = new JobJoin(link.RunId, job.Number, job.Name, head.Number, WorkflowId(attempt!.Attempt), head.PipelineName, attempt.StartedAt);
+        _ = GrainFactory.GetGrain<IProjectPipelinesGrain>(head.ProjectId).RecordJoinAsync(join);
+        _ = GrainFactory.GetGrain<IWorkflowTestsGrain>(join.WorkflowId).AddAsync(new JoinedRun(head.ProjectId, join, link.RunGuid, link.At));
         return true;
     }
 

@@ -96,6 +96,18 @@ public sealed class ProjectPipelinesGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task ClearAsync()
+    {
+        var projectId = this.GetPrimaryKey();
+        foreach (var row in state.State.Pipelines) await GrainFactory.GetGrain<IPipelineGrain>(row.Id).ClearAsync();
+        foreach (var workflow in state.State.WorkflowBranches.Keys)
+            await GrainFactory.GetGrain<IWorkflowInsightsGrain>($"{projectId}/{workflow}").ClearAsync();
+        await GrainFactory.GetGrain<ITestFlakesGrain>(projectId).ClearAsync();
+        await state.ClearStateAsync();
+        state.State = new ProjectPipelinesState();
+        DeactivateOnIdle();
+    }
+
     public Task<JobJoin[]> FindJoinsAsync(string[] runIds) =>
         Task.FromResult(runIds.Select(id => state.State.Joins.GetValueOrDefault(id)).OfType<JobJoin>().ToArray());
 

@@ -26,6 +26,14 @@ public sealed class RepositoryDirectoryGrain(
         return projectId;
     }
 
+    public async Task ForgetProjectAsync(Guid projectId)
+    {
+        var slugs = state.State.Projects.Where(p => p.Value == projectId).Select(p => p.Key).ToList();
+        if (slugs.Count == 0) return;
+        foreach (var slug in slugs) state.State.Projects.Remove(slug);
+        await state.WriteStateAsync();
+    }
+
     public Task<Guid?> FindAsync(string slug) =>
         Task.FromResult(state.State.Projects.TryGetValue(slug, out var id) ? id : (Guid?)null);
 

@@ -53,6 +53,13 @@ public sealed class WorkflowInsightsGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        state.State = new WorkflowInsightsState();
+        DeactivateOnIdle();
+    }
+
     public Task<WindowFigures?> GetSummaryAsync(string? branch, string window) =>
         Task.FromResult(ReportingWindow.Parse(window, clock.GetUtcNow()) is { } w ? Figures(Find("w", branch), w) : null);
 

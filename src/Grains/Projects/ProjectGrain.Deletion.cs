@@ -80,6 +80,7 @@ public sealed partial class ProjectGrain
         }
         Advance();
         await state.WriteStateAsync();
+        PublishOverview();
         ScheduleRecompute();
     }
 
@@ -135,6 +136,7 @@ public sealed partial class ProjectGrain
     /// <summary>The catalogue row of a replayed test: its last remaining result and flakiness, or gone with its last run.</summary>
     private void Refold(string hash, List<TestApplication> applications, FlakinessReport report)
     {
+        state.State.Trends.Retally(hash, [.. applications.Select(a => a.Execution)]);
         if (!state.State.Tests.TryGetValue(hash, out var live)) return;
         if (applications.Count == 0)
         {

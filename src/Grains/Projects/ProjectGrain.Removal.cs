@@ -21,7 +21,10 @@ public sealed partial class ProjectGrain
         if (state.State.Info is not { } info) return false;
         var projectId = this.GetPrimaryKey();
 
-        // Grains holding the project's data first, the log last: a failure part-way leaves a project that can be deleted again.
+        // Its repositories first, so no pipeline report lands in the project while it goes; then the grains holding its
+        // data; the log last: a failure part-way leaves a project that can be deleted again.
+        await GrainFactory.GetGrain<IRepositoryDirectoryGrain>(info.AccountId).ForgetProjectAsync(projectId);
+        await GrainFactory.GetGrain<IProjectPipelinesGrain>(projectId).ClearAsync();
         var reported = state.State.ReporterRuns.Keys.ToList();
         await foreach (var run in store.ReadAfterAsync(projectId, 0))
         {
@@ -34,6 +37,7 @@ public sealed partial class ProjectGrain
         var webhooks = GrainFactory.GetGrain<IWebhookGrain>(projectId);
         foreach (var hook in await webhooks.ListAsync()) await webhooks.DeleteAsync(hook.Id);
         await GrainFactory.GetGrain<IAccountGrain>(info.AccountId).RemoveProjectAsync(projectId);
+        await GrainFactory.GetGrain<IOverviewGrain>(info.AccountId).RemoveProjectAsync(projectId);
 
         await store.DeleteProjectAsync(projectId);
         ArtifactPaths.Delete(ArtifactPaths.Project(options.Value.DataDir, projectId));

@@ -98,6 +98,8 @@ public sealed class ProjectState
             if (Tests.TryGetValue(result.KeyHash, out var live)) live.TotalRuns = Math.Max(0, live.TotalRuns - 1);
             StaleTests.Add(result.KeyHash);
         }
+        Overview = OverviewFold.Remove(Overview, run);
+        Trends.Unfold(run, results);
     }
 
     public long CountRuns(string? status, string? branch) =>

@@ -45,6 +45,53 @@ public sealed class ProjectTrends
         }
     }
 
+    /// <summary>
+    /// Takes a deleted run back out of its day and the failure counts at once. A test's last failure may have been in
+    /// it: <see cref="Retally"/> sets the tally from the remaining runs once the test is replayed.
+    /// </summary>
+    public void Unfold(RunSummary run, IReadOnlyList<TestResult> results)
+    {
+        var day = DateOnly.FromDateTime(run.Metadata.CreatedAt.UtcDateTime).DayNumber;
+        if (Days.TryGetValue(day, out var counts))
+        {
+            counts.Runs--;
+            if (run.Status == "failed") counts.FailedRuns--;
+            counts.Passed -= run.Counts.Passed;
+            counts.Failed -= run.Counts.Failed + run.Counts.Errors;
+            counts.Skipped -= run.Counts.Skipped;
+            counts.Flaky -= run.Counts.Flaky;
+            counts.DurationMs -= run.Metadata.DurationMs ?? 0;
+            if (counts.Runs <= 0) Days.Remove(day);
+        }
+        foreach (var r in results)
+        {
+            if (r.Status is not (TestStatus.Failed or TestStatus.Error) || !Failures.TryGetValue(r.KeyHash, out var tally)) continue;
+            _ranking?.Remove((tally.Count, r.KeyHash));
+            if (--tally.Count <= 0) Failures.Remove(r.KeyHash);
+            else _ranking?.Add((tally.Count, r.KeyHash));
+        }
+    }
+
+    /// <summary>A replayed test's failures, from its remaining results in run order.</summary>
+    public void Retally(string hash, IReadOnlyList<TestExecution> executions)
+    {
+        if (Failures.TryGetValue(hash, out var old)) _ranking?.Remove((old.Count, hash));
+        Failures.Remove(hash);
+        FailureTally? tally = null;
+        foreach (var e in executions)
+        {
+            if (e.Status is not (TestStatus.Failed or TestStatus.Error)) continue;
+            tally ??= new FailureTally();
+            tally.Count++;
+            tally.LastFailedAt = e.CreatedAt;
+            tally.LastRunId = e.RunId;
+            tally.LastMessage = e.Message is { Length: > MessageLength } m ? m[..MessageLength] : e.Message;
+        }
+        if (tally is null) return;
+        Failures[hash] = tally;
+        _ranking?.Add((tally.Count, hash));
+    }
+
     /// <summary>The last <paramref name="days"/> days up to and including <paramref name="today"/>, oldest first.</summary>
     public IEnumerable<(int Day, DailyCounts Counts)> Window(int today, int days) =>
         Days.Where(d => d.Key > today - days && d.Key <= today).Select(d => (d.Key, d.Value));

@@ -17,7 +17,7 @@ public sealed class CrashConvergenceTests
     public async Task Derived_state_after_a_crash_equals_a_replay_of_the_durable_runs()
     {
         var dataDir = TempDir.Create("seismo-crash");
-        var environment = new Dictionary<string, string> { ["Seismo__FlushInterval"] = "00:00:02" };
+        var environment = new Dictionary<string, string>(DurableReplay.ReadBackEnvironment) { ["Seismo__FlushInterval"] = "00:00:02" };
         var acknowledged = new List<string>();
         Guid project;
 

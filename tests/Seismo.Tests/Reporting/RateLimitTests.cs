@@ -57,6 +57,5 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(30, limits.LimitOf(RateLimitGroup.Uploads));
         Assert.Equal(60, limits.LimitOf(RateLimitGroup.ProjectsTeams));
         Assert.Equal(30, limits.LimitOf(RateLimitGroup.KeysWebhooks));
-        Assert.Equal(60, limits.LimitOf(RateLimitGroup.Flakiness));
     }
 }

@@ -10,6 +10,15 @@ namespace Seismo.Tests.Support;
 /// </summary>
 public static class DurableReplay
 {
+    /// <summary>
+    /// Environment for a Seismo process whose history is read back whole: every run and each run's results, far past
+    /// the per-key limits a client gets, so the read groups are turned off.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ReadBackEnvironment = new Dictionary<string, string>
+    {
+        ["Seismo__RateLimits__RunsRead"] = "0", ["Seismo__RateLimits__TestsRead"] = "0", ["Seismo__RateLimits__ProjectsTeams"] = "0",
+    };
+
     public sealed record Expected(HashSet<string> RunIds, Dictionary<string, List<string>> Tests, Dictionary<string, FlakinessState> Scores,
         Dictionary<string, QuarantineState> Quarantines);
 

@@ -78,9 +78,16 @@ public static class WebhookTestSupport
 {
     private static readonly JsonSerializerOptions Camel = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// A class of webhook tests shares one admin key, making far more key and webhook calls a minute than the per-key
+    /// limit lets a client make (RateLimitGroupsTests covers the limit).
+    /// </summary>
+    public const string KeysWebhooksLimit = "Seismo:RateLimits:KeysWebhooks";
+
     /// <summary>Settings for a Seismo that may deliver to the loopback receiver, with fast retries.</summary>
     public static Dictionary<string, string> FastSettings(bool allowPrivate = true, string baseDelay = "00:00:00.200") => new()
     {
+        [KeysWebhooksLimit] = "0",
         ["Seismo:Webhooks:AllowPrivateTargets"] = allowPrivate ? "true" : "false",
         ["Seismo:Webhooks:RetryBaseDelay"] = baseDelay,
         ["Seismo:Webhooks:AttemptTimeout"] = "00:00:05",

@@ -6,7 +6,17 @@ using Seismo.Tests.Support;
 
 namespace Seismo.Tests.Webhooks;
 
-public sealed class WebhooksApiTests(SeismoFixture fixture) : IClassFixture<SeismoFixture>
+/// <summary>One Seismo for the class, its key and webhook limit off (see <see cref="WebhookTestSupport.KeysWebhooksLimit"/>).</summary>
+public sealed class WebhooksApiFixture : IAsyncLifetime
+{
+    public SeismoFactory Seismo { get; } = new(settings: new Dictionary<string, string> { [WebhookTestSupport.KeysWebhooksLimit] = "0" });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await Seismo.DisposeAsync();
+}
+
+public sealed class WebhooksApiTests(WebhooksApiFixture fixture) : IClassFixture<WebhooksApiFixture>
 {
     private const string Secret = "whsec_do-not-return-me-0123456789";
     private readonly SeismoFactory _seismo = fixture.Seismo;

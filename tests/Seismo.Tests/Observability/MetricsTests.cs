@@ -1,5 +1,6 @@
 using System.Net;
 using Seismo.Tests.Live;
+using Seismo.Tests.Pipelines;
 using Seismo.Tests.Reporting;
 using Seismo.Tests.Support;
 using Seismo.Tests.Webhooks;
@@ -7,7 +8,7 @@ using Seismo.Tests.Webhooks;
 namespace Seismo.Tests.Observability;
 
 /// <summary>
-/// /metrics as Prometheus reads it, after real traffic: a /collect, a reporter run, a live SSE client and a webhook
+/// /metrics as Prometheus reads it, after real traffic: a /collect, a reporter run, a RunWatch report, a live SSE client and a webhook
 /// whose receiver fails once. Counters must move by exactly what happened; gauges and Orleans' grain counts must be there.
 /// </summary>
 public sealed class MetricsTests
@@ -39,6 +40,10 @@ public sealed class MetricsTests
         await agent.PostTestAsync(ReporterClient.Test(runId, project, "login > works"));
         await agent.PostTestAsync(ReporterClient.Test(runId, project, "login > fails nicely"));
         await agent.CloseRunAsync(runId, "passed");
+        // One RunWatch pipeline report of two jobs.
+        var started = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await admin.PostRunAsync(RunWatchClient.Report("acme/metrics", 7, "success", started, duration: 60,
+            jobs: [new JobSpec("build", "success", 30), new JobSpec("test", "success", 25)]));
 
         var afterIngest = await PrometheusText.ScrapeAsync(anonymous);
         double Moved(string name, string label) => afterIngest.Value(name, label) - before.Value(name, label);
@@ -46,6 +51,8 @@ public sealed class MetricsTests
         Assert.Equal(3, Moved("seismo_ingest_results_total", "entry_point=\"collect\""));
         Assert.Equal(1, Moved("seismo_ingest_runs_total", "entry_point=\"reporter\""));
         Assert.Equal(2, Moved("seismo_ingest_results_total", "entry_point=\"reporter\""));
+        Assert.Equal(1, Moved("seismo_ingest_runs_total", "entry_point=\"pipeline\""));
+        Assert.Equal(2, Moved("seismo_ingest_results_total", "entry_point=\"pipeline\""));
         Assert.Equal(0, Moved("seismo_ingest_runs_total", "entry_point=\"upload\""));
 
         // The live client gets the run's event; its delivery is timed.

@@ -27,20 +27,19 @@ public sealed class SeismoMetrics
     private readonly Counter<long> _results;
     private readonly Counter<long> _webhookDeliveries;
     private readonly Histogram<double> _liveLatency;
+    private readonly Meter _meter;
 
     public SeismoMetrics(IMeterFactory meters)
     {
-        Meter = meters.Create(MeterName);
-        _runs = Meter.CreateCounter<long>(IngestRuns, description: "Runs accepted, by entry point (collect, reporter, upload, pipeline)");
-        _results = Meter.CreateCounter<long>(IngestResults, description: "Test results (pipeline: jobs) in the runs accepted, by entry point");
-        _webhookDeliveries = Meter.CreateCounter<long>(WebhookDeliveries,
+        _meter = meters.Create(MeterName);
+        _runs = _meter.CreateCounter<long>(IngestRuns, description: "Runs accepted, by entry point (collect, reporter, upload, pipeline)");
+        _results = _meter.CreateCounter<long>(IngestResults, description: "Test results (pipeline: jobs) in the runs accepted, by entry point");
+        _webhookDeliveries = _meter.CreateCounter<long>(WebhookDeliveries,
             description: "Webhook delivery outcomes: delivered, failed, refused, cancelled (final) and retried (one per retry scheduled)");
-        _liveLatency = Meter.CreateHistogram(LiveDeliveryLatency, unit: "s",
+        _liveLatency = _meter.CreateHistogram(LiveDeliveryLatency, unit: "s",
             description: "Time from a live event's creation to its delivery to an SSE stream or the SignalR hub, by transport",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
     }
-
-    public Meter Meter { get; }
 
     /// <summary>A run and its results accepted through an entry point.</summary>
     public void RunAccepted(string entryPoint, int results)
@@ -64,5 +63,5 @@ public sealed class SeismoMetrics
 
     /// <summary>A queue depth read from its owner's state whenever metrics are collected.</summary>
     public void ObserveDepth(string name, Func<long> read, string description) =>
-        Meter.CreateObservableGauge(name, read, description: description);
+        _meter.CreateObservableGauge(name, read, description: description);
 }

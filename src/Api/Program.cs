@@ -18,6 +18,7 @@ builder.AddSeismoPipelines();
 builder.AddSeismoEuriqa();
 builder.AddSeismoUploads();
 builder.AddSeismoHealth();
+builder.AddSeismoObservability();
 
 var app = builder.Build();
 
@@ -47,6 +48,7 @@ app.MapRunWatchApi();
 app.MapCircleCiApi();
 app.MapInsightsApi();
 app.MapClusterApi();
+app.MapObservabilityApi();
 app.MapDashboard();
 
 app.Run();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Seismo.Grains.Hosting;
+using Seismo.Silo;
 
 var builder = Host.CreateApplicationBuilder(args);
 
@@ -13,4 +14,5 @@ if (args is ["migrate", ..])
 
 // A silo hosting the same grains as the API's embedded one; Seismo:Mode=Cluster puts it on PostgreSQL.
 builder.AddSeismoSilo();
+builder.AddSeismoSiloMetrics();
 await builder.Build().RunAsync();

@@ -39,6 +39,9 @@ public sealed class ApiNodeFailoverTests(PostgresFixture postgres)
         // Every event after the last one read arrives once, in order, with no gap.
         var sequences = frames.Where(f => f.Id is not null).Select(f => f.Sequence).ToList();
         Assert.Equal(Enumerable.Range(0, sequences.Count).Select(i => lastId + 1 + i), sequences);
+
+        // The replacement node's operator surfaces: it accepted the three "after" runs.
+        await ClusterObservability.AssertAsync(cluster, collectsOnApiNode: after.Count);
     }
 
     private static async Task<List<string>> PostAsync(HttpClient client, Guid project, int count, int seed)

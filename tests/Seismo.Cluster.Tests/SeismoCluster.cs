@@ -15,13 +15,13 @@ public sealed class SeismoCluster : IAsyncDisposable
 
     private readonly Dictionary<string, string> _environment;
     private readonly List<NodeProcess> _all = [];
-    private readonly (int SiloPort, int GatewayPort)[] _ports;
+    private readonly (int SiloPort, int GatewayPort, int MetricsPort)[] _ports;
 
     private SeismoCluster(string connectionString, string workDir, int silos, IReadOnlyDictionary<string, string>? extra)
     {
         ConnectionString = connectionString;
         WorkDir = workDir;
-        _ports = Enumerable.Range(0, silos).Select(_ => (NodeProcess.FreePort(), NodeProcess.FreePort())).ToArray();
+        _ports = Enumerable.Range(0, silos).Select(_ => (NodeProcess.FreePort(), NodeProcess.FreePort(), NodeProcess.FreePort())).ToArray();
         Silos = new NodeProcess?[silos];
         _environment = new Dictionary<string, string>
         {
@@ -69,6 +69,7 @@ public sealed class SeismoCluster : IAsyncDisposable
             ["SEISMO_DATA_DIR"] = Path.Combine(WorkDir, $"silo{index}"),
             ["Seismo__SiloPort"] = _ports[index].SiloPort.ToString(),
             ["Seismo__GatewayPort"] = _ports[index].GatewayPort.ToString(),
+            ["Seismo__MetricsPort"] = _ports[index].MetricsPort.ToString(),
         };
         var silo = NodeProcess.Start($"silo{index}", "Seismo.Silo.dll", [], env, WorkDir);
         Silos[index] = silo;
@@ -119,6 +120,9 @@ public sealed class SeismoCluster : IAsyncDisposable
             s => s.GetProperty("address").GetString()!,
             s => (s.GetProperty("status").GetString()!, s.GetProperty("activations").ValueKind == JsonValueKind.Number ? s.GetProperty("activations").GetInt32() : (int?)null));
     }
+
+    /// <summary>Where silo <paramref name="index"/> serves its metrics for Prometheus (Seismo:MetricsPort).</summary>
+    public string SiloMetricsUrl(int index) => $"http://127.0.0.1:{_ports[index].MetricsPort}/metrics";
 
     /// <summary>The membership address of silo <paramref name="index"/>'s current generation prefix ("127.0.0.1:port@").</summary>
     public string AddressPrefix(int index) => $"127.0.0.1:{_ports[index].SiloPort}@";

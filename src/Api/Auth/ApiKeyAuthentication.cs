@@ -50,11 +50,14 @@ public sealed class ApiKeyAuthenticationHandler(
 
     /// <summary>
     /// Browsers cannot set headers on an EventSource or a WebSocket: the SSE streams take <c>?key=</c> and the SignalR
-    /// hub <c>?access_token=</c>; a static report (<c>/reports/…</c>) takes <c>?key=</c> or its cookie. Nothing else reads
-    /// a key from the URL (URLs end up in logs).
+    /// hub <c>?access_token=</c>; a static report (<c>/reports/…</c>) and the Orleans dashboard (<c>/dashboard</c>) take
+    /// <c>?key=</c> once, then their cookie. Nothing else reads a key from the URL (URLs end up in logs).
     /// </summary>
     private static string? QueryKey(HttpRequest request)
     {
+        if (request.Path.StartsWithSegments(SeismoObservability.DashboardPath) && HttpMethods.IsGet(request.Method))
+            return request.Query["key"].ToString() is { Length: > 0 } dashboardKey ? dashboardKey.Trim()
+                : request.Cookies[SeismoObservability.DashboardCookie] is { Length: > 0 } dashboardCookie ? dashboardCookie : null;
         var path = request.Path.Value ?? "";
         var report = HttpMethods.IsGet(request.Method) && path.StartsWith("/reports/", StringComparison.Ordinal);
         var name = path.StartsWith("/hubs/", StringComparison.OrdinalIgnoreCase) ? "access_token"

@@ -10,6 +10,9 @@ namespace Seismo.Api.Dashboard;
 /// </summary>
 public static class DashboardApi
 {
+    /// <summary>Where the page's scripts and styles are served (<c>/dashboard</c> is the Orleans dashboard).</summary>
+    public const string AssetsPath = "/ui";
+
     private static readonly IFileProvider Assets = new EmbeddedFileProvider(typeof(DashboardApi).Assembly, "Seismo.Api.Dashboard.assets");
 
     // Everything from Seismo itself: no inline script, no other origin.
@@ -24,7 +27,7 @@ public static class DashboardApi
             context.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
             context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
             await next();
-        }).UseStaticFiles(new StaticFileOptions { FileProvider = Assets, RequestPath = "/dashboard" }));
+        }).UseStaticFiles(new StaticFileOptions { FileProvider = Assets, RequestPath = AssetsPath }));
         app.MapGet("/", () => Results.Stream(Assets.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8"))
             .ExcludeFromDescription().AllowAnonymous()
             .AddEndpointFilter(async (context, next) =>
@@ -38,5 +41,5 @@ public static class DashboardApi
         return app;
     }
 
-    private static bool IsDashboard(HttpContext context) => context.Request.Path.StartsWithSegments("/dashboard");
+    private static bool IsDashboard(HttpContext context) => context.Request.Path.StartsWithSegments(AssetsPath);
 }

@@ -7,6 +7,7 @@ using Seismo.Api.Infrastructure;
 using Seismo.Domain.Pipelines;
 using Seismo.Grains;
 using Seismo.Grains.Hosting;
+using Seismo.Grains.Telemetry;
 
 namespace Seismo.Api.Endpoints;
 
@@ -60,7 +61,7 @@ public static class RunWatchApi
     }
 
     private static async Task<Results<Ok<RunWatchAccepted>, JsonHttpResult<RunWatchError>>> IngestAsync(
-        HttpContext http, IGrainFactory grains, IOptions<SeismoOptions> options, TimeProvider clock)
+        HttpContext http, IGrainFactory grains, IOptions<SeismoOptions> options, TimeProvider clock, SeismoMetrics metrics)
     {
         var caller = SeismoCaller.From(http.User);
         RunWatchReport report;
@@ -102,6 +103,7 @@ public static class RunWatchApi
                 return Error(402, admission.Status == AdmitStatus.CollectionDisabled ? "Data collection is disabled for this account" : "Plan limit reached: monthly run limit");
         }
         var (_, workflowId) = await pipeline.ReportAsync(ToReport(report, project.Id, slug, clock.GetUtcNow()));
+        metrics.RunAccepted("pipeline", report.Jobs.Count);
         return TypedResults.Ok(new RunWatchAccepted(true, workflowId));
     }
 

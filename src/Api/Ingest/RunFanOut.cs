@@ -4,6 +4,7 @@ using Seismo.Grains;
 using Seismo.Grains.Hosting;
 using Seismo.Grains.Runs;
 using Seismo.Grains.Storage;
+using Seismo.Grains.Telemetry;
 
 namespace Seismo.Api.Ingest;
 
@@ -13,13 +14,29 @@ namespace Seismo.Api.Ingest;
 /// per distinct test instead of one per result. On shutdown it waits for what is queued; anything lost (a crash) is
 /// replayed by the project grain from the durable run log.
 /// </summary>
-public sealed class RunFanOut(IGrainFactory grains, IOptions<SeismoOptions> options, ILogger<RunFanOut> logger) : IHostedService
+public sealed class RunFanOut : IHostedService
 {
     private readonly ConcurrentDictionary<Guid, Lane> _lanes = new();
-    private readonly TimeSpan _linger = options.Value.FanOutLinger;
+    private readonly IGrainFactory _grains;
+    private readonly SeismoMetrics _metrics;
+    private readonly ILogger<RunFanOut> _logger;
+    private readonly TimeSpan _linger;
+    private long _pending;
 
-    public void Start(AcceptedRun accepted) =>
+    public RunFanOut(IGrainFactory grains, IOptions<SeismoOptions> options, SeismoMetrics metrics, ILogger<RunFanOut> logger)
+    {
+        (_grains, _metrics, _logger, _linger) = (grains, metrics, logger, options.Value.FanOutLinger);
+        metrics.ObserveDepth(SeismoMetrics.FanOutPending, () => Interlocked.Read(ref _pending),
+            "Accepted runs this API node has not yet handed to their test grains (all projects' fan-out lanes)");
+    }
+
+    /// <summary>Every accepted run passes here once, so this is also where ingest is counted.</summary>
+    public void Start(AcceptedRun accepted)
+    {
+        _metrics.RunAccepted(SeismoMetrics.EntryPointOf(accepted.Run.Metadata.Source), accepted.Results.Length);
+        Interlocked.Increment(ref _pending);
         _lanes.GetOrAdd(accepted.Run.Metadata.ProjectId, _ => new Lane(this)).Enqueue(new StoredRun(accepted.Run, accepted.Results));
+    }
 
     /// <summary>Completes when every run handed over so far has reached its test grains (tests and benchmarks).</summary>
     public async Task DrainAsync()
@@ -35,15 +52,19 @@ public sealed class RunFanOut(IGrainFactory grains, IOptions<SeismoOptions> opti
     {
         try
         {
-            await RunDispatcher.DispatchAsync(grains, batch);
-            var project = grains.GetGrain<IProjectGrain>(batch[0].Summary.Metadata.ProjectId);
+            await RunDispatcher.DispatchAsync(_grains, batch);
+            var project = _grains.GetGrain<IProjectGrain>(batch[0].Summary.Metadata.ProjectId);
             foreach (var run in batch) await project.MarkDispatchedAsync(run.Summary.Sequence);
         }
         catch (Exception e)
         {
             // The project's stale-dispatch timer redispatches them from the run log.
-            logger.LogWarning(e, "Fan-out of runs {First}..{Last} failed; they will be redispatched",
+            _logger.LogWarning(e, "Fan-out of runs {First}..{Last} failed; they will be redispatched",
                 batch[0].Summary.Sequence, batch[^1].Summary.Sequence);
+        }
+        finally
+        {
+            Interlocked.Add(ref _pending, -batch.Count);
         }
     }
 

@@ -3,6 +3,7 @@ using Seismo.Api.Auth;
 using Seismo.Api.Endpoints;
 using Seismo.Api.Infrastructure;
 using Seismo.Grains;
+using Seismo.Grains.Telemetry;
 
 namespace Seismo.Api.Live;
 
@@ -27,7 +28,7 @@ public static class LiveApi
     }
 
     private static async Task<IResult> ProjectStreamAsync(HttpContext http, IGrainFactory grains, LiveBroker broker,
-        IOptions<LiveOptions> options, string? projectId)
+        IOptions<LiveOptions> options, SeismoMetrics metrics, TimeProvider clock, string? projectId)
     {
         var caller = SeismoCaller.From(http.User);
         var invalid = QueryParams.Project(caller, projectId, out var project);
@@ -59,25 +60,31 @@ public static class LiveApi
             if (e.Sequence <= lastSent) return;
             lastSent = e.Sequence;
             await sse.WriteEventAsync(e.Type, e.Sequence.ToString(), LiveJson.Envelope(e), ct);
+            metrics.LiveDelivered("sse", e.Timestamp, clock.GetUtcNow());
         });
         return Results.Empty;
     }
 
-    private static Task<IResult> NotificationStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options) =>
-        CallerStreamAsync(http, broker, options, EventTypes.NotificationCreated, sseType: "notification");
+    private static Task<IResult> NotificationStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options,
+        SeismoMetrics metrics, TimeProvider clock) =>
+        CallerStreamAsync(http, broker, options, metrics, clock, EventTypes.NotificationCreated, sseType: "notification");
 
-    private static Task<IResult> UploadStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options) =>
-        CallerStreamAsync(http, broker, options, EventTypes.UploadProgress, sseType: null);
+    private static Task<IResult> UploadStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options,
+        SeismoMetrics metrics, TimeProvider clock) =>
+        CallerStreamAsync(http, broker, options, metrics, clock, EventTypes.UploadProgress, sseType: null);
 
     /// <summary>One type of event across every project the caller reaches; the payload alone is the frame's data.</summary>
     private static async Task<IResult> CallerStreamAsync(HttpContext http, LiveBroker broker, IOptions<LiveOptions> options,
-        string eventType, string? sseType)
+        SeismoMetrics metrics, TimeProvider clock, string eventType, string? sseType)
     {
         var caller = SeismoCaller.From(http.User);
         using var subscription = broker.Subscribe(e => e.Type == eventType && Sees(caller, e));
         var sse = await SseStream.OpenAsync(http);
-        await PumpAsync(sse, subscription, options.Value.Heartbeat, http.RequestAborted,
-            e => sse.WriteEventAsync(sseType, null, e.Data, http.RequestAborted));
+        await PumpAsync(sse, subscription, options.Value.Heartbeat, http.RequestAborted, async e =>
+        {
+            await sse.WriteEventAsync(sseType, null, e.Data, http.RequestAborted);
+            metrics.LiveDelivered("sse", e.Timestamp, clock.GetUtcNow());
+        });
         return Results.Empty;
     }
 

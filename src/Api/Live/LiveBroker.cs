@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Seismo.Grains;
+using Seismo.Grains.Telemetry;
 
 namespace Seismo.Api.Live;
 
@@ -14,6 +15,10 @@ public sealed class LiveBroker
     public const int SubscriberCapacity = 10_000;
 
     private readonly ConcurrentDictionary<LiveSubscription, byte> _subscriptions = new();
+
+    public LiveBroker(SeismoMetrics metrics) =>
+        metrics.ObserveDepth(SeismoMetrics.LiveSubscribers, () => _subscriptions.Count,
+            "Live subscriptions on this API node: one per open SSE stream, plus the SignalR relay");
 
     public int SubscriberCount => _subscriptions.Count;
 

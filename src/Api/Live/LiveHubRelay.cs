@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Seismo.Grains;
+using Seismo.Grains.Telemetry;
 
 namespace Seismo.Api.Live;
 
 /// <summary>Relays this node's live events to its SignalR groups: one broker subscription for the whole hub.</summary>
-public sealed class LiveHubRelay(LiveBroker broker, IHubContext<LiveHub> hub, ILogger<LiveHubRelay> logger) : BackgroundService
+public sealed class LiveHubRelay(LiveBroker broker, IHubContext<LiveHub> hub, SeismoMetrics metrics, TimeProvider clock,
+    ILogger<LiveHubRelay> logger) : BackgroundService
 {
     /// <summary>A live event as SignalR clients receive it: its identity and its payload.</summary>
     public sealed record LiveMessage(string Id, string Type, int Version, long Sequence, Guid ProjectId, DateTimeOffset Timestamp, JsonElement Data);
@@ -38,7 +40,11 @@ public sealed class LiveHubRelay(LiveBroker broker, IHubContext<LiveHub> hub, IL
             {
                 while (reader.TryRead(out var e))
                 {
-                    try { await SendAsync(e, stoppingToken); }
+                    try
+                    {
+                        await SendAsync(e, stoppingToken);
+                        metrics.LiveDelivered("signalr", e.Timestamp, clock.GetUtcNow());
+                    }
                     catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogWarning(ex, "SignalR relay of {Type} failed", e.Type); }
                 }
             }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Seismo.Grains.Telemetry;
 
 namespace Seismo.Api.Uploads;
 
@@ -6,9 +7,17 @@ namespace Seismo.Api.Uploads;
 /// Runs completed chunked uploads in the background (the client has its 202). On shutdown it waits for what is in
 /// flight; a session cut off by a crash stays in its phase and can be deleted and sent again.
 /// </summary>
-public sealed class UploadProcessor(ILogger<UploadProcessor> logger) : IHostedService
+public sealed class UploadProcessor(SeismoMetrics metrics, ILogger<UploadProcessor> logger) : IHostedService
 {
-    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
+    private readonly ConcurrentDictionary<Guid, Task> _inFlight = Observed(metrics);
+
+    private static ConcurrentDictionary<Guid, Task> Observed(SeismoMetrics metrics)
+    {
+        var inFlight = new ConcurrentDictionary<Guid, Task>();
+        metrics.ObserveDepth(SeismoMetrics.UploadsProcessing, () => inFlight.Count,
+            "Completed chunked uploads this API node is assembling and ingesting in the background");
+        return inFlight;
+    }
 
     public void Start(Guid sessionId, Func<CancellationToken, Task> work)
     {

@@ -10,6 +10,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Seismo.Grains.Storage;
+using Seismo.Grains.Telemetry;
 using Seismo.Grains.Webhooks;
 
 namespace Seismo.Grains.Hosting;
@@ -108,6 +109,7 @@ public static class SeismoClusterHosting
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.GatewayListRefreshPeriod);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
             client.Services.Configure<ExceptionSerializationOptions>(AllowDatabaseExceptions);
+            client.AddSeismoDashboard();
             // An API node may start before any silo: keep trying rather than failing the host.
             client.UseConnectionRetryFilter(async (_, ct) =>
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -7,6 +8,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Seismo.Grains.Reports;
 using Seismo.Grains.Storage;
+using Seismo.Grains.Telemetry;
 using Seismo.Grains.Webhooks;
 
 namespace Seismo.Grains.Hosting;
@@ -28,6 +30,7 @@ public static class SeismoSiloHosting
         section.Bind(options);
         ApplyShorthands(options, builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<SeismoMetrics>();
         return options;
     }
 
@@ -90,6 +93,7 @@ public static class SeismoSiloHosting
         silo.Services.AddSingleton<Seismo.Grains.Live.LiveNodeCache>();
         silo.Services.AddSingleton<Seismo.Grains.Settings.IRunRetention, Seismo.Grains.Settings.ProjectRunRetention>();
         silo.AddStartupTask<SeismoStartupTask>();
+        silo.AddSeismoDashboard();
     }
 
     /// <summary>"Default Timeout" is also how long Microsoft.Data.Sqlite retries a busy database.</summary>

@@ -25,6 +25,9 @@ public interface IWebhookOutbox
     /// <summary>Webhooks with at least one pending delivery.</summary>
     Task<IReadOnlyList<(Guid ProjectId, Guid WebhookId)>> PendingWebhooksAsync(CancellationToken ct = default);
 
+    /// <summary>How many deliveries are pending in the whole outbox (the queue depth operators watch).</summary>
+    Task<long> PendingCountAsync(CancellationToken ct = default);
+
     /// <summary>The webhook's oldest pending delivery (queue order), or null.</summary>
     Task<PendingDelivery?> NextPendingAsync(Guid webhookId, CancellationToken ct = default);
 

@@ -64,6 +64,13 @@ public sealed class PostgresWebhookOutbox(string connectionString, TimeProvider 
         return list;
     });
 
+    public Task<long> PendingCountAsync(CancellationToken ct = default) => Guard(async () =>
+    {
+        // Served by the partial index on pending rows: the cost follows the queue, not the delivery history.
+        await using var command = Command("SELECT count(*) FROM seismo_webhook_deliveries WHERE state = 'pending'");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+    });
+
     public Task<PendingDelivery?> NextPendingAsync(Guid webhookId, CancellationToken ct = default) => Guard(async () =>
     {
         await using var connection = await _source.OpenConnectionAsync(ct);

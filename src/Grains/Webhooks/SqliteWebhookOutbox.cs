@@ -95,6 +95,14 @@ public sealed class SqliteWebhookOutbox(string connectionString, SqliteGate gate
         return (IReadOnlyList<(Guid, Guid)>)list;
     }, ct);
 
+    public Task<long> PendingCountAsync(CancellationToken ct = default) => Task.Run(async () =>
+    {
+        // A range of the (State, WebhookId, Id) index: the cost follows the queue, not the delivery history.
+        await using var connection = await OpenAsync(ct);
+        await using var query = Command(connection, null, "SELECT count(*) FROM SeismoWebhookDeliveries WHERE State = 'pending'");
+        return Convert.ToInt64(await query.ExecuteScalarAsync(ct));
+    }, ct);
+
     public Task<PendingDelivery?> NextPendingAsync(Guid webhookId, CancellationToken ct = default) => Task.Run(async () =>
     {
         await using var connection = await OpenAsync(ct);

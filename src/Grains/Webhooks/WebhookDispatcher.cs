@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Hosting;
@@ -11,6 +12,7 @@ using Polly.Retry;
 using Polly.Registry;
 using Seismo.Domain.Webhooks;
 using Seismo.Grains.Storage;
+using Seismo.Grains.Telemetry;
 
 namespace Seismo.Grains.Webhooks;
 
@@ -37,6 +39,7 @@ public sealed class WebhookDispatcher(
     WebhookSignal signal,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
+    SeismoMetrics metrics,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string ClientName = "seismo-webhooks";
@@ -52,6 +55,9 @@ public sealed class WebhookDispatcher(
     private readonly Dictionary<Guid, Task> _workers = [];
     private readonly HashSet<Guid> _failing = [];
     private readonly Lock _failingLock = new();
+    private readonly SeismoMetrics _metrics = metrics;
+    private readonly StrongBox<long> _pendingDeliveries = PendingGauge(metrics);
+    private DateTimeOffset _pendingCountedAt;
 
     /// <summary>The retry pipeline of one delivery: attempts time out after AttemptTimeout; retryable outcomes are retried with the backoff.</summary>
     public static void AddPipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, WebhookOptions o)
@@ -89,6 +95,7 @@ public sealed class WebhookDispatcher(
                     if (_workers.Count >= _options.Value.MaxConcurrentWebhooks) break;
                     if (!_workers.ContainsKey(webhookId)) _workers[webhookId] = Task.Run(() => DrainAsync(projectId, webhookId, stop), CancellationToken.None);
                 }
+                await CountPendingAsync(stop);
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
@@ -103,6 +110,24 @@ public sealed class WebhookDispatcher(
         }
         // Deliveries in progress stop where they are; their rows stay pending for the next start.
         await Task.WhenAll(_workers.Values);
+    }
+
+    // The outbox depth for the metrics gauge, read at most once a second as the scan loop goes round (scrapes never
+    // touch the database). In a cluster every silo reports the same, cluster-wide figure.
+    private async Task CountPendingAsync(CancellationToken stop)
+    {
+        var now = _clock.GetUtcNow();
+        if (now - _pendingCountedAt < TimeSpan.FromSeconds(1)) return;
+        _pendingCountedAt = now;
+        Volatile.Write(ref _pendingDeliveries.Value, await _outbox.PendingCountAsync(stop));
+    }
+
+    private static StrongBox<long> PendingGauge(SeismoMetrics metrics)
+    {
+        var depth = new StrongBox<long>();
+        metrics.ObserveDepth(SeismoMetrics.WebhookOutboxPending, () => Volatile.Read(ref depth.Value),
+            "Webhook deliveries waiting in the outbox (cluster-wide; refreshed by the dispatcher's scan)");
+        return depth;
     }
 
     private async Task DrainAsync(Guid projectId, Guid webhookId, CancellationToken stop)
@@ -140,6 +165,7 @@ public sealed class WebhookDispatcher(
         if (delivery.AttemptCount >= run.MaxAttempts)
         {
             await _outbox.CompleteAsync(delivery.DeliveryId, DeliveryStates.Failed, null, _clock.GetUtcNow(), CancellationToken.None);
+            _metrics.WebhookOutcome(DeliveryStates.Failed);
             return;
         }
 
@@ -186,6 +212,7 @@ public sealed class WebhookDispatcher(
             else if (exhausted) _failing.Add(delivery.WebhookId);
         }
         await _outbox.CompleteAsync(delivery.DeliveryId, state, error, _clock.GetUtcNow(), CancellationToken.None);
+        _metrics.WebhookOutcome(state);
         if (state != DeliveryStates.Delivered)
             logger.LogInformation("Webhook delivery {Delivery} ended {State} after {Attempts} attempts: {Error}", delivery.DeliveryId, state, run.Attempts, error);
     }
@@ -236,8 +263,11 @@ public sealed class WebhookDispatcher(
             return delay;
         }
 
-        public ValueTask ScheduleAsync(TimeSpan delay) =>
-            new(owner._outbox.ScheduleAsync(delivery.DeliveryId, owner._clock.GetUtcNow() + delay, CancellationToken.None));
+        public ValueTask ScheduleAsync(TimeSpan delay)
+        {
+            owner._metrics.WebhookOutcome("retried");
+            return new(owner._outbox.ScheduleAsync(delivery.DeliveryId, owner._clock.GetUtcNow() + delay, CancellationToken.None));
+        }
 
         public async ValueTask<HttpResponseMessage> AttemptAsync(ResilienceContext context)
         {

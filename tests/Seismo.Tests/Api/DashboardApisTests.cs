@@ -168,16 +168,16 @@ public sealed class DashboardApisTests(SeismoFixture fixture) : IClassFixture<Se
         var html = await page.Content.ReadAsStringAsync();
 
         var assets = System.Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"([^\"#]+)\"").Select(m => m.Groups[1].Value).ToList();
-        Assert.Contains("/dashboard/app.js", assets);
+        Assert.Contains("/ui/app.js", assets);
         foreach (var asset in assets)
         {
-            Assert.StartsWith("/dashboard/", asset);
+            Assert.StartsWith("/ui/", asset);
             var response = await http.GetAsync(asset);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        var script = await http.GetAsync("/dashboard/views/flaky.js");
+        var script = await http.GetAsync("/ui/views/flaky.js");
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/dashboard/nothing.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/ui/nothing.js")).StatusCode);
     }
 
     [Fact]

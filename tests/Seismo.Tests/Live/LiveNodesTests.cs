@@ -30,6 +30,7 @@ public sealed class LiveNodesTests
 
         var clientNode = Host.CreateApplicationBuilder();
         clientNode.UseOrleansClient(c => c.UseLocalhostClustering(gateway, serviceId: "seismo", clusterId: "seismo"));
+        clientNode.Services.AddSingleton<Seismo.Grains.Telemetry.SeismoMetrics>();
         clientNode.Services.AddSingleton<LiveBroker>();
         clientNode.Services.AddHostedService<LiveNode>();
         using var remote = clientNode.Build();

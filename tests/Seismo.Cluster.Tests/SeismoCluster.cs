@@ -110,14 +110,16 @@ public sealed class SeismoCluster : IAsyncDisposable
         return http;
     }
 
-    /// <summary>Silo address → (status, activations) from <c>GET /api/cluster</c>.</summary>
-    public async Task<Dictionary<string, (string Status, int? Activations)>> SilosAsync()
+    /// <summary>Silo address → status, activation count and filtered CPU from <c>GET /api/cluster</c>.</summary>
+    public async Task<Dictionary<string, SiloView>> SilosAsync()
     {
         using var http = Client(TimeSpan.FromSeconds(15));
         var body = await http.GetFromJsonAsync<JsonElement>("/api/cluster");
         return body.GetProperty("silos").EnumerateArray().ToDictionary(
             s => s.GetProperty("address").GetString()!,
-            s => (s.GetProperty("status").GetString()!, s.GetProperty("activations").ValueKind == JsonValueKind.Number ? s.GetProperty("activations").GetInt32() : (int?)null));
+            s => new SiloView(s.GetProperty("status").GetString()!,
+                s.GetProperty("activations").ValueKind == JsonValueKind.Number ? s.GetProperty("activations").GetInt32() : null,
+                s.GetProperty("cpuUsage").ValueKind == JsonValueKind.Number ? s.GetProperty("cpuUsage").GetDouble() : null));
     }
 
     /// <summary>The membership address of silo <paramref name="index"/>'s current generation prefix ("127.0.0.1:port@").</summary>
@@ -153,6 +155,9 @@ public sealed class SeismoCluster : IAsyncDisposable
         catch (IOException) { }
     }
 }
+
+/// <summary>One silo as <c>GET /api/cluster</c> reports it.</summary>
+public sealed record SiloView(string Status, int? Activations, double? CpuUsage);
 
 /// <summary>Retries a GET answered 503, a few times, after a short pause.</summary>
 public sealed class RetryReadsHandler(HttpMessageHandler inner) : DelegatingHandler(inner)

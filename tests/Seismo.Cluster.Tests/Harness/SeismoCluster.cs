@@ -7,7 +7,8 @@ namespace Seismo.Cluster.Tests;
 /// <summary>
 /// One Seismo cluster on this machine, the topology docker-compose.yml describes: silo processes (src/Silo) and API
 /// node processes (src/Api, Orleans clients) sharing one PostgreSQL database and one archive directory. Each silo
-/// keeps its ports across restarts, as a container would.
+/// keeps its ports across restarts, as a container would. The fault tests and the cluster benchmark
+/// (<c>bench/Seismo.Bench -- cluster</c>) both start their clusters with it.
 /// </summary>
 public sealed class SeismoCluster : IAsyncDisposable
 {
@@ -47,6 +48,9 @@ public sealed class SeismoCluster : IAsyncDisposable
     public NodeProcess? Api { get; private set; }
 
     public string ApiUrl { get; private set; } = "";
+
+    /// <summary>CPU time used so far by the running silo and API processes together.</summary>
+    public TimeSpan ProcessorTime => _all.Where(p => !p.HasExited).Aggregate(TimeSpan.Zero, (sum, p) => sum + p.ProcessorTime);
 
     /// <summary>A fresh database on <paramref name="server"/>, the schema applied by <c>Seismo.Silo migrate</c>, then the silos and one API node.</summary>
     public static async Task<SeismoCluster> StartAsync(PostgresServer server, int silos = 2, IReadOnlyDictionary<string, string>? environment = null)
@@ -172,26 +176,4 @@ public sealed class RetryReadsHandler(HttpMessageHandler inner) : DelegatingHand
             await Task.Delay(250, ct);
         }
     }
-}
-
-/// <summary>One PostgreSQL server for every cluster test; each test gets its own database.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    public PostgresServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresServer.UnavailableReason is null) Server = await PostgresServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null) await Server.DisposeAsync();
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "Cluster";
 }

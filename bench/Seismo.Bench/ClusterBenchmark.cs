@@ -33,7 +33,7 @@ internal static class ClusterBenchmark
             var load = await IngestBenchmark.PostAllAsync(cluster.ApiUrl, SeismoCluster.AdminKey,
                 () => [cluster.Api!.ProcessorTime, .. cluster.Silos.Select(s => s!.ProcessorTime)], archives, archiveCount, concurrency, projects);
             var placement = string.Join(" / ", (await cluster.SilosAsync()).Values.Where(s => s.Status == "Active").Select(s => s.Activations));
-            Console.WriteLine($"{silos} silo(s): {load.Archives} archives in {load.Seconds:F1} s, {load.Errors} refused; activations per silo {placement}");
+            Console.WriteLine($"{silos} silo(s): {load.Archives} archives in {load.Seconds:F1} s, {load.Errors} refused; activations per silo {placement}; load average {LoadAverage()}");
             runs.Add((silos, load, placement));
         }
 
@@ -54,6 +54,10 @@ internal static class ClusterBenchmark
         Console.WriteLine($"| activations per silo at the end | {runs[0].Placement} | {runs[1].Placement} | |");
         return one.Errors + two.Errors == 0 ? 0 : 1;
     }
+
+    // The machine's load average: on a shared host it says how much of the 2 cores the cluster could have had.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double CpuPerThousand(IngestBenchmark.LoadResult load, int testsPerArchive) =>
         load.ServerCpu.TotalMilliseconds / (load.Archives * testsPerArchive / 1000.0);

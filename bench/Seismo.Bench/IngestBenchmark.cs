@@ -30,7 +30,7 @@ internal static class IngestBenchmark
         var messaging = ceilings ? await MessagingCeiling.MeasureAsync(TimeSpan.FromSeconds(3)) : double.NaN;
 
         await using var seismo = await SeismoProcess.StartAsync(environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
-        var load = await PostAllAsync(seismo, archives, archiveCount, concurrency);
+        var load = await PostAllAsync(seismo.BaseUrl, SeismoProcess.AdminKey, () => [seismo.ProcessorTime], archives, archiveCount, concurrency);
         var writes = await StorageCounter.CountAsync(seismo);
 
         var resultsPerSecond = load.Archives * testsPerArchive / load.Seconds;
@@ -54,7 +54,8 @@ internal static class IngestBenchmark
         return load.Errors == 0 ? 0 : 1;
     }
 
-    private static async Task<List<byte[]>> BuildArchivesAsync(int variants, int tests)
+    /// <summary>Archives of <paramref name="tests"/> tests (2% failing, 1% passing after retries), in a few variants.</summary>
+    internal static async Task<List<byte[]>> BuildArchivesAsync(int variants, int tests)
     {
         var list = new List<byte[]>();
         for (var v = 0; v < variants; v++)
@@ -74,13 +75,23 @@ internal static class IngestBenchmark
 
     private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(5);
 
-    private sealed record LoadResult(int Archives, double Seconds, List<double> Latencies, int Errors, TimeSpan ServerCpu, TimeSpan GeneratorCpu);
-
-    private static async Task<LoadResult> PostAllAsync(SeismoProcess seismo, List<byte[]> archives, int count, int concurrency)
+    /// <summary>A measured load; <paramref name="ProcessCpu"/> is the CPU each Seismo process used meanwhile.</summary>
+    internal sealed record LoadResult(int Archives, double Seconds, List<double> Latencies, int Errors, TimeSpan[] ProcessCpu, TimeSpan GeneratorCpu)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(seismo.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SeismoProcess.AdminKey);
-        var projectId = await CollectHttp.DefaultProjectAsync(http);
+        public TimeSpan ServerCpu => ProcessCpu.Aggregate(TimeSpan.Zero, (sum, t) => sum + t);
+    }
+
+    /// <summary>
+    /// The load: a warm-up, then <paramref name="count"/> archives posted by <paramref name="concurrency"/> clients to
+    /// <paramref name="projects"/> projects (the default one first) of the Seismo at <paramref name="baseUrl"/>, in turn,
+    /// timed until every observation is processed.
+    /// </summary>
+    internal static async Task<LoadResult> PostAllAsync(string baseUrl, string adminKey, Func<TimeSpan[]> processCpu, List<byte[]> archives, int count, int concurrency, int projects = 1)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        var projectIds = new List<string> { await CollectHttp.DefaultProjectAsync(http) };
+        while (projectIds.Count < projects) projectIds.Add(await CollectHttp.CreateProjectAsync(http, $"bench-{projectIds.Count}"));
 
         // Warm up: tiered JIT needs a few thousand calls of each hot method and then time on its background thread
         // before it settles on optimised code, and the test grains must be active. So the warm-up is a share of the
@@ -89,7 +100,7 @@ internal static class IngestBenchmark
         var warmupClock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
         {
-            for (var i = w; i < warmup || warmupClock.Elapsed < WarmupTime; i += concurrency) await CollectHttp.TryPostAsync(http, projectId, archives[i % archives.Count]);
+            for (var i = w; i < warmup || warmupClock.Elapsed < WarmupTime; i += concurrency) await CollectHttp.TryPostAsync(http, projectIds[i % projectIds.Count], archives[i % archives.Count]);
         }));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
@@ -97,7 +108,7 @@ internal static class IngestBenchmark
         var ids = new List<string>(count);
         var errors = 0;
         var next = -1;
-        var serverCpu = seismo.ProcessorTime;
+        var processCpuBefore = processCpu();
         var generatorCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
@@ -106,7 +117,7 @@ internal static class IngestBenchmark
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 var started = Stopwatch.GetTimestamp();
-                var id = await CollectHttp.TryPostAsync(http, projectId, archives[i % archives.Count]);
+                var id = await CollectHttp.TryPostAsync(http, projectIds[i % projectIds.Count], archives[i % archives.Count]);
                 var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 lock (latencies)
                 {
@@ -127,7 +138,7 @@ internal static class IngestBenchmark
         }
         var seconds = clock.Elapsed.TotalSeconds;
         if (errors > 0) Console.Error.WriteLine($"{errors} requests failed");
-        return new LoadResult(ids.Count, seconds, latencies, errors, seismo.ProcessorTime - serverCpu,
+        return new LoadResult(ids.Count, seconds, latencies, errors, processCpu().Zip(processCpuBefore, (after, before) => after - before).ToArray(),
             Process.GetCurrentProcess().TotalProcessorTime - generatorCpu);
     }
 }

@@ -4,6 +4,7 @@ using Seismo.Bench;
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args[1..]),
+    "cluster" => await ClusterBenchmark.RunAsync(args[1..]),
     "accuracy" => AccuracyBenchmark.Run(args[1..]),
     "live-latency" => await LiveLatencyBenchmark.RunAsync(args[1..]),
     "messaging" => await Messaging(),
@@ -26,6 +27,7 @@ static async Task<int> Messaging()
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Seismo.Bench -- ingest [--archives N] [--tests N] [--concurrency N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- cluster [--archives N] [--tests N] [--concurrency N] [--projects N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- accuracy [--tests N] [--runs N] [--seed N]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- live-latency [--probes N] [--background RESULTS_PER_SECOND]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Seismo.Bench -- messaging");

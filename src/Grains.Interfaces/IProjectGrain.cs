@@ -18,9 +18,12 @@ public interface IProjectGrain : IGrainWithGuidKey
     /// <summary>The API fanned the run out to its test grains.</summary>
     Task MarkDispatchedAsync(long sequence);
 
-    /// <summary>A test grain persisted its state including these runs; <paramref name="report"/> is its flakiness now.</summary>
+    /// <summary>
+    /// The test grain of <paramref name="keyHash"/> persisted its state including these runs; <paramref name="report"/>
+    /// is its flakiness now.
+    /// </summary>
     [OneWay]
-    Task TestsFlushedAsync(long[] sequences, FlakinessReport? report);
+    Task TestsFlushedAsync(string keyHash, long[] sequences, FlakinessReport? report);
 
     /// <summary>A test's label or quarantine just changed.</summary>
     [OneWay]

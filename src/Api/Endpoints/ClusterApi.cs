@@ -10,7 +10,7 @@ using Seismo.Grains.Hosting;
 namespace Seismo.Api.Endpoints;
 
 [WireCasing(Casing.CamelCase)]
-public sealed record SiloDto(string Address, string Status, int? Activations);
+public sealed record SiloDto(string Address, string Status, int? Activations, int? RecentlyUsedActivations, double? CpuUsage);
 
 [WireCasing(Casing.CamelCase)]
 public sealed record ClusterDto(string Mode, SiloDto[] Silos);
@@ -42,9 +42,13 @@ public static class ClusterApi
         var hosts = await management.GetHosts(onlyActive: false);
         var active = hosts.Where(h => h.Value == SiloStatus.Active).Select(h => h.Key).ToArray();
         var statistics = active.Length == 0 ? [] : await management.GetRuntimeStatistics(active);
-        var activations = active.Zip(statistics).ToDictionary(p => p.First, p => p.Second.ActivationCount);
+        var byAddress = active.Zip(statistics).ToDictionary(p => p.First, p => p.Second);
         var silos = hosts.OrderBy(h => h.Key.ToParsableString(), StringComparer.Ordinal)
-            .Select(h => new SiloDto(h.Key.ToParsableString(), h.Value.ToString(), activations.TryGetValue(h.Key, out var n) ? n : null))
+            .Select(h => byAddress.TryGetValue(h.Key, out var s)
+                // The filtered CPU figure is the one Orleans' resource-optimized placement scores silos by.
+                ? new SiloDto(h.Key.ToParsableString(), h.Value.ToString(), s.ActivationCount, s.RecentlyUsedActivationCount,
+                    Math.Round(s.EnvironmentStatistics.FilteredCpuUsagePercentage, 1))
+                : new SiloDto(h.Key.ToParsableString(), h.Value.ToString(), null, null, null))
             .ToArray();
         return TypedResults.Ok(new ClusterDto(options.Value.Mode.ToString(), silos));
     }

@@ -4,15 +4,28 @@ namespace Seismo.Grains.Projects;
 /// Runs accepted (or replayed) in this activation that are not yet durable in every test grain.
 /// A run is durable once it was dispatched and each of its tests reported a flush that included it.
 /// </summary>
+/// <remarks>
+/// A run sent once is reported once by each test, so a counter suffices. A run sent again (replayed after a restart,
+/// or resent as stale or unsaved) may be reported twice by one test, by a flush racing the resend and by the answer
+/// to the resend; such a run counts distinct tests instead, so a double report cannot advance the watermark early.
+/// </remarks>
 internal sealed class PendingRuns
 {
     private sealed class Entry(int outstanding, DateTimeOffset since)
     {
         public readonly int Tests = outstanding;
         public int Outstanding = outstanding;
+        public HashSet<string>? Reported;
         public bool Dispatched;
         public bool Dispatching;
         public DateTimeOffset Since = since;
+
+        /// <summary>Every test answers again from now on; each counts once.</summary>
+        public void Recount()
+        {
+            Outstanding = Tests;
+            Reported = [];
+        }
     }
 
     private readonly SortedDictionary<long, Entry> _entries = [];
@@ -20,6 +33,14 @@ internal sealed class PendingRuns
     public int Count => _entries.Count;
 
     public void Add(long sequence, int tests, DateTimeOffset now) => _entries[sequence] = new Entry(tests, now);
+
+    /// <summary>A run read back from the run log to be sent again: some tests may already hold it.</summary>
+    public void AddReplayed(long sequence, int tests, DateTimeOffset now)
+    {
+        var entry = new Entry(tests, now);
+        entry.Recount();
+        _entries[sequence] = entry;
+    }
 
     public bool Contains(long sequence) => _entries.ContainsKey(sequence);
 
@@ -40,22 +61,33 @@ internal sealed class PendingRuns
 
     public void Clear() => _entries.Clear();
 
-    public void Flushed(long sequence)
+    public void Flushed(long sequence, string keyHash)
     {
-        if (_entries.TryGetValue(sequence, out var e)) e.Outstanding--;
+        if (!_entries.TryGetValue(sequence, out var e)) return;
+        if (e.Reported is { } reported && !reported.Add(keyHash)) return;
+        e.Outstanding--;
     }
 
-    /// <summary>Runs nobody has finished dispatching for a while: the API node that took them may be gone.</summary>
+    /// <summary>
+    /// Runs nobody has finished dispatching for a while: the API node that took them may be gone after reaching some
+    /// of the tests, which answer the resend again.
+    /// </summary>
     public IReadOnlyList<long> TakeStale(DateTimeOffset olderThan)
     {
         var stale = _entries.Where(p => !p.Value.Dispatched && !p.Value.Dispatching && p.Value.Since < olderThan).Select(p => p.Key).ToList();
-        foreach (var s in stale) _entries[s].Dispatching = true;
+        foreach (var s in stale)
+        {
+            var e = _entries[s];
+            e.Dispatching = true;
+            e.Recount();
+        }
         return stale;
     }
 
     /// <summary>
     /// Runs sent long ago that some test grain never saved: its silo died with the run only in memory. Every test
-    /// grain answers a resend once (a duplicate that is already saved is acknowledged at once), so the count restarts.
+    /// grain answers a resend (a duplicate that is already saved is acknowledged at once), so the count restarts,
+    /// counting each test once.
     /// </summary>
     public IReadOnlyList<long> TakeUnsaved(DateTimeOffset olderThan, DateTimeOffset now)
     {
@@ -63,7 +95,8 @@ internal sealed class PendingRuns
         foreach (var s in unsaved)
         {
             var e = _entries[s];
-            (e.Outstanding, e.Since, e.Dispatched, e.Dispatching) = (e.Tests, now, false, true);
+            (e.Since, e.Dispatched, e.Dispatching) = (now, false, true);
+            e.Recount();
         }
         return unsaved;
     }

@@ -43,7 +43,7 @@ public sealed partial class ProjectGrain(
         await foreach (var run in store.ReadAfterAsync(this.GetPrimaryKey(), state.State.DurableThrough, cancellationToken))
         {
             state.State.Fold(run.Summary, run.Results);
-            _pending.Add(run.Summary.Sequence, run.Results.Count, clock.GetUtcNow());
+            _pending.AddReplayed(run.Summary.Sequence, run.Results.Count, clock.GetUtcNow());
             replay.Add(run);
         }
         foreach (var (hash, live) in state.State.Tests) _index.Add(hash, live);
@@ -129,9 +129,9 @@ public sealed partial class ProjectGrain(
         return Task.CompletedTask;
     }
 
-    public Task TestsFlushedAsync(long[] sequences, FlakinessReport? report)
+    public Task TestsFlushedAsync(string keyHash, long[] sequences, FlakinessReport? report)
     {
-        foreach (var s in sequences) _pending.Flushed(s);
+        foreach (var s in sequences) _pending.Flushed(s, keyHash);
         if (report is not null) Index(report);
         Advance();
         return Task.CompletedTask;

@@ -102,7 +102,7 @@ public sealed class TestGrain(
         foreach (var sequence in _waiting.Keys.Where(s => s <= state.State.LastApplied).ToList()) _waiting.Remove(sequence);
         await state.WriteStateAsync();
         var report = Report();
-        if (superseded.Length > 0) Project.TestsFlushedAsync(superseded, null).Ignore();
+        if (superseded.Length > 0) Project.TestsFlushedAsync(_hash, superseded, null).Ignore();
         DrainWaiting();
         return report;
     }
@@ -134,7 +134,7 @@ public sealed class TestGrain(
                 break;
             case ApplyOutcome.Duplicate:
                 // Replayed and already durable here: the project may count it at once.
-                Project.TestsFlushedAsync([sequence], Report());
+                Project.TestsFlushedAsync(_hash, [sequence], Report());
                 break;
         }
     }
@@ -186,7 +186,7 @@ public sealed class TestGrain(
         if (!notifyProject) return;
         // The score drifts with every result; the index learns it here, once per flush, rather than per result.
         var report = state.State.Revision == _reportedRevision ? null : Report();
-        if (flushed.Length > 0 || report is not null) await Project.TestsFlushedAsync(flushed, report);
+        if (flushed.Length > 0 || report is not null) await Project.TestsFlushedAsync(_hash, flushed, report);
     }
 
     private FlakinessReport Report()

@@ -78,11 +78,11 @@ public class StatePureTests
         Assert.Equal(0, pending.Advance(2));
         pending.MarkDispatched(1);
         pending.MarkDispatched(2);
-        pending.Flushed(2);
+        pending.Flushed(2, "a");
         Assert.Equal(0, pending.Advance(2));
-        pending.Flushed(1);
+        pending.Flushed(1, "a");
         Assert.Equal(0, pending.Advance(2));
-        pending.Flushed(1);
+        pending.Flushed(1, "b");
         Assert.Equal(2, pending.Advance(2));
         Assert.Equal(0, pending.Count);
     }

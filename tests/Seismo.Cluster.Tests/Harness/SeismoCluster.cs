@@ -7,7 +7,8 @@ namespace Seismo.Cluster.Tests;
 /// <summary>
 /// One Seismo cluster on this machine, the topology docker-compose.yml describes: silo processes (src/Silo) and API
 /// node processes (src/Api, Orleans clients) sharing one PostgreSQL database and one archive directory. Each silo
-/// keeps its ports across restarts, as a container would.
+/// keeps its ports across restarts, as a container would. The fault tests and the cluster benchmark
+/// (<c>bench/Seismo.Bench -- cluster</c>) both start their clusters with it.
 /// </summary>
 public sealed class SeismoCluster : IAsyncDisposable
 {
@@ -47,6 +48,9 @@ public sealed class SeismoCluster : IAsyncDisposable
     public NodeProcess? Api { get; private set; }
 
     public string ApiUrl { get; private set; } = "";
+
+    /// <summary>CPU time used so far by the running silo and API processes together.</summary>
+    public TimeSpan ProcessorTime => _all.Where(p => !p.HasExited).Aggregate(TimeSpan.Zero, (sum, p) => sum + p.ProcessorTime);
 
     /// <summary>A fresh database on <paramref name="server"/>, the schema applied by <c>Seismo.Silo migrate</c>, then the silos and one API node.</summary>
     public static async Task<SeismoCluster> StartAsync(PostgresServer server, int silos = 2, IReadOnlyDictionary<string, string>? environment = null)
@@ -111,14 +115,16 @@ public sealed class SeismoCluster : IAsyncDisposable
         return http;
     }
 
-    /// <summary>Silo address → (status, activations) from <c>GET /api/cluster</c>.</summary>
-    public async Task<Dictionary<string, (string Status, int? Activations)>> SilosAsync()
+    /// <summary>Silo address → status, activation count and filtered CPU from <c>GET /api/cluster</c>.</summary>
+    public async Task<Dictionary<string, SiloView>> SilosAsync()
     {
         using var http = Client(TimeSpan.FromSeconds(15));
         var body = await http.GetFromJsonAsync<JsonElement>("/api/cluster");
         return body.GetProperty("silos").EnumerateArray().ToDictionary(
             s => s.GetProperty("address").GetString()!,
-            s => (s.GetProperty("status").GetString()!, s.GetProperty("activations").ValueKind == JsonValueKind.Number ? s.GetProperty("activations").GetInt32() : (int?)null));
+            s => new SiloView(s.GetProperty("status").GetString()!,
+                s.GetProperty("activations").ValueKind == JsonValueKind.Number ? s.GetProperty("activations").GetInt32() : null,
+                s.GetProperty("cpuUsage").ValueKind == JsonValueKind.Number ? s.GetProperty("cpuUsage").GetDouble() : null));
     }
 
     /// <summary>Where silo <paramref name="index"/> serves its metrics for Prometheus (Seismo:MetricsPort).</summary>
@@ -158,6 +164,9 @@ public sealed class SeismoCluster : IAsyncDisposable
     }
 }
 
+/// <summary>One silo as <c>GET /api/cluster</c> reports it.</summary>
+public sealed record SiloView(string Status, int? Activations, double? CpuUsage);
+
 /// <summary>Retries a GET answered 503, a few times, after a short pause.</summary>
 public sealed class RetryReadsHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
@@ -171,26 +180,4 @@ public sealed class RetryReadsHandler(HttpMessageHandler inner) : DelegatingHand
             await Task.Delay(250, ct);
         }
     }
-}
-
-/// <summary>One PostgreSQL server for every cluster test; each test gets its own database.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
-{
-    public PostgresServer Server { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresServer.UnavailableReason is null) Server = await PostgresServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Server is not null) await Server.DisposeAsync();
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "Cluster";
 }

@@ -16,7 +16,7 @@ internal static class IngestBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new BenchArgs(args);
-        var archiveCount = options.Int("archives", 1500);
+        var archiveCount = options.Int("archives", 10_000);
         var testsPerArchive = options.Int("tests", 1000);
         var concurrency = options.Int("concurrency", 8);
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Orleans.Serialization;
 using Seismo.Domain.Flakiness;
 using Seismo.Domain.Identity;
 using Seismo.Grains.Hosting;
@@ -12,21 +11,15 @@ namespace Seismo.Grains.Tests;
 /// One test's live state. Runs are applied in sequence order; one that arrives before its predecessor waits here
 /// (in memory: it is in the run log) and, if the predecessor never comes, is fetched from the run log. Writes are
 /// behind: a timer persists dirty state, then tells the project which runs are now durable here, so a crash replays
-/// only what was not yet written. A write goes out as a copy of the state while results keep arriving: in a project of
-/// many tests the store falls behind the write-behind, and a grain that waited for its own write would hold up ingest.
+/// only what was not yet written.
 /// </summary>
 public sealed class TestGrain(
     [PersistentState("test", "Default")] IPersistentState<TestState> state,
     IRunStore runs,
-    DeepCopier<TestState> copier,
     IOptions<SeismoOptions> options,
     TimeProvider clock) : Grain, ITestGrain
 {
     private static readonly TimeSpan FetchMissingAfter = TimeSpan.FromSeconds(30);
-
-    // The live state; the persistent state holds the copy last sent to the store.
-    private TestState _live = new();
-    private Task _writing = Task.CompletedTask;
 
     private readonly List<long> _unflushed = [];
     private long _reportedRevision = -1;
@@ -41,11 +34,10 @@ public sealed class TestGrain(
         var slash = key.IndexOf('/');
         _projectId = Guid.ParseExact(key[..slash], "N");
         _hash = key[(slash + 1)..];
-        _live = state.State;
         // Spread the flushes of many test grains over the interval instead of writing them all at once.
         var period = options.Value.FlushInterval;
         var due = TimeSpan.FromMilliseconds(Random.Shared.Next(1, (int)Math.Max(2, period.TotalMilliseconds)));
-        this.RegisterGrainTimer(ct => TickAsync(ct), new GrainTimerCreationOptions(due, period) { Interleave = true });
+        this.RegisterGrainTimer(ct => TickAsync(ct), new GrainTimerCreationOptions(due, period));
         return Task.CompletedTask;
     }
 
@@ -61,7 +53,7 @@ public sealed class TestGrain(
 
     public Task<TestView?> GetAsync()
     {
-        var s = _live;
+        var s = state.State;
         if (s.TotalRuns == 0) return Task.FromResult<TestView?>(null);
         var history = Enumerable.Reverse(s.Ring).ToArray();
         var f = s.Flakiness;
@@ -81,7 +73,7 @@ public sealed class TestGrain(
 
     public async Task<QuarantineDecision?> SetQuarantineAsync(bool quarantined, string decidedBy)
     {
-        var s = _live;
+        var s = state.State;
         if (s.TotalRuns == 0) return null;
         var now = clock.GetUtcNow();
         if (s.SetQuarantineByPerson(quarantined, decidedBy, now) != QuarantineChange.None)
@@ -96,21 +88,19 @@ public sealed class TestGrain(
     {
         _unflushed.Clear();
         _waiting.Clear();
-        await WriteFinishedAsync();
         await state.ClearStateAsync();
-        state.State = _live = new TestState();
+        state.State = new TestState();
         DeactivateOnIdle();
     }
 
     public async Task<FlakinessReport> ReplaceHistoryAsync(TestApplication[] remaining, long appliedThrough)
     {
-        await WriteFinishedAsync();
-        _live = TestState.Replayed(_live, remaining, appliedThrough);
+        state.State = TestState.Replayed(state.State, remaining, appliedThrough);
         // Runs applied and not yet reported durable are in the replay or deleted: durable either way once written.
         var superseded = _unflushed.ToArray();
         _unflushed.Clear();
-        foreach (var sequence in _waiting.Keys.Where(s => s <= _live.LastApplied).ToList()) _waiting.Remove(sequence);
-        await WriteAsync(CancellationToken.None);
+        foreach (var sequence in _waiting.Keys.Where(s => s <= state.State.LastApplied).ToList()) _waiting.Remove(sequence);
+        await state.WriteStateAsync();
         var report = Report();
         if (superseded.Length > 0) Project.TestsFlushedAsync(_hash, superseded, null).Ignore();
         DrainWaiting();
@@ -122,7 +112,7 @@ public sealed class TestGrain(
     private void Offer(TestApplication application)
     {
         var sequence = application.Execution.Sequence;
-        var s = _live;
+        var s = state.State;
         var (label, quarantined) = (s.Label, s.IsQuarantined);
         switch (s.Offer(application))
         {
@@ -139,7 +129,7 @@ public sealed class TestGrain(
                 if (_waiting.Count == 0) _waitingSince = clock.GetUtcNow();
                 _waiting.TryAdd(sequence, application);
                 break;
-            case ApplyOutcome.Duplicate when _unflushed.Count > 0 || !_writing.IsCompleted:
+            case ApplyOutcome.Duplicate when _unflushed.Count > 0:
                 if (!_unflushed.Contains(sequence)) _unflushed.Add(sequence);
                 break;
             case ApplyOutcome.Duplicate:
@@ -154,7 +144,7 @@ public sealed class TestGrain(
         while (_waiting.Count > 0)
         {
             var (sequence, next) = _waiting.First();
-            if (next.Result.PreviousSequence > _live.LastApplied) return;
+            if (next.Result.PreviousSequence > state.State.LastApplied) return;
             _waiting.Remove(sequence);
             Offer(next);
         }
@@ -179,7 +169,7 @@ public sealed class TestGrain(
                 // The predecessor is not in the log (never stored): nothing to wait for.
                 var stranded = _waiting.First();
                 _waiting.Remove(stranded.Key);
-                _live.LastApplied = Math.Max(_live.LastApplied, stranded.Value.Result.PreviousSequence);
+                state.State.LastApplied = Math.Max(state.State.LastApplied, stranded.Value.Result.PreviousSequence);
                 Offer(stranded.Value);
                 continue;
             }
@@ -189,46 +179,19 @@ public sealed class TestGrain(
 
     private async Task FlushCoreAsync(CancellationToken ct, bool notifyProject = true, bool force = false)
     {
-        await WriteFinishedAsync();
         if (_unflushed.Count == 0 && !force) return;
         var flushed = _unflushed.ToArray();
-        _unflushed.Clear();
-        try
-        {
-            await WriteAsync(ct);
-        }
-        catch
-        {
-            _unflushed.InsertRange(0, flushed);
-            throw;
-        }
+        await state.WriteStateAsync(ct);
+        _unflushed.RemoveRange(0, flushed.Length);
         if (!notifyProject) return;
         // The score drifts with every result; the index learns it here, once per flush, rather than per result.
-        var report = _live.Revision == _reportedRevision ? null : Report();
+        var report = state.State.Revision == _reportedRevision ? null : Report();
         if (flushed.Length > 0 || report is not null) await Project.TestsFlushedAsync(_hash, flushed, report);
-    }
-
-    // Starts a write of a copy taken now (callers first wait for the one in flight): results applied meanwhile go to
-    // the live state and the next write.
-    private Task WriteAsync(CancellationToken ct)
-    {
-        state.State = copier.Copy(_live);
-        return _writing = state.WriteStateAsync(ct);
-    }
-
-    // Other turns run while a write is in flight, and any of them may start the next one: wait until none is.
-    private async Task WriteFinishedAsync()
-    {
-        while (!_writing.IsCompleted)
-        {
-            try { await _writing; }
-            catch (Exception) { /* reported to the turn that started that write */ }
-        }
     }
 
     private FlakinessReport Report()
     {
-        var s = _live;
+        var s = state.State;
         _reportedRevision = s.Revision;
         return new FlakinessReport(_hash, s.Revision, s.Score, s.Label, s.Flakiness.FlakyRuns, s.LastFlakyAt, s.IsQuarantined,
             (byte)s.Flakiness.Reason);
@@ -237,7 +200,7 @@ public sealed class TestGrain(
     /// <summary>Tells the project at once that the label or the quarantine changed.</summary>
     private void Tell(TestLabel? oldLabel, bool? quarantined, string? decidedBy, TestExecution? run, DateTimeOffset at)
     {
-        var s = _live;
+        var s = state.State;
         var reason = quarantined is not null && oldLabel is null
             ? (decidedBy == TestState.AutomaticDecision ? "AutoQuarantine" : "Manual")
             : s.Flakiness.Reason.ToString();

@@ -8,19 +8,25 @@ namespace Seismo.Bench;
 internal static class CollectHttp
 {
     /// <summary>Posts an archive as <c>curl -F archive=@…</c> does; the observation id, or null when refused.</summary>
-    public static async Task<string?> TryPostAsync(HttpClient http, string projectId, byte[] archive)
+    public static async Task<string?> TryPostAsync(HttpClient http, string projectId, byte[] archive) =>
+        (await PostCoreAsync(http, projectId, archive)).Id;
+
+    public static async Task<string> PostAsync(HttpClient http, string projectId, byte[] archive)
+    {
+        var (id, refusal) = await PostCoreAsync(http, projectId, archive);
+        return id ?? throw new HttpRequestException($"/collect refused an archive for project {projectId}: {refusal}");
+    }
+
+    private static async Task<(string? Id, string? Refusal)> PostCoreAsync(HttpClient http, string projectId, byte[] archive)
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(archive);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/zstd");
         form.Add(file, "archive", "artifacts.tar.zst");
         using var response = await http.PostAsync($"/collect?projectId={projectId}", form);
-        if (!response.IsSuccessStatusCode) return null;
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("observation_id").GetString();
+        if (!response.IsSuccessStatusCode) return (null, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("observation_id").GetString(), null);
     }
-
-    public static async Task<string> PostAsync(HttpClient http, string projectId, byte[] archive) =>
-        await TryPostAsync(http, projectId, archive) ?? throw new HttpRequestException($"/collect refused an archive for project {projectId}");
 
     /// <summary>The project created on first start.</summary>
     public static async Task<string> DefaultProjectAsync(HttpClient http) =>

@@ -7,15 +7,17 @@ namespace Seismo.Grains.Storage;
 /// Microsoft.Data.Sqlite runs synchronously (it waits for a busy database by sleeping), so operations issued from
 /// grains on the shared thread pool would contend with each other and, during an outage, block pool threads until
 /// the pool starves. Here each operation runs to completion on this thread, one at a time.
-/// Two lanes share the thread: <see cref="Lane.Urgent"/> work (appending an observation a client waits for, reading
-/// state to activate a grain) always goes before <see cref="Lane.Background"/> work (write-behind state), so a backlog
-/// of write-behind never delays an answer by more than the one operation in progress.
+/// Three lanes share the thread, each always served before the next: <see cref="Lane.Urgent"/> (appending an
+/// observation a client waits for), <see cref="Lane.Read"/> (reading state to activate a grain) and
+/// <see cref="Lane.Background"/> (write-behind state). A backlog of write-behind never delays an answer by more than the
+/// one operation in progress, and the first run into a project of 100,000 new tests, which activates 100,000 grains,
+/// does not hold up the next run's append.
 /// </summary>
 public sealed class SqliteGate : IDisposable
 {
-    public enum Lane { Urgent, Background }
+    public enum Lane { Urgent, Read, Background }
 
-    private readonly BlockingCollection<Action>[] _lanes = [new(), new()];
+    private readonly BlockingCollection<Action>[] _lanes = [new(), new(), new()];
     private readonly Thread _thread;
 
     public SqliteGate()

@@ -27,17 +27,32 @@ public static class RunDispatcher
         var tests = new GrainAddressing<ITestGrain>(grains, PublicIds.TestGrainKey(projectId, first.Results[0].KeyHash));
         // Every key is "{projectId:N}/{keyHash}": the project part is encoded once for the whole batch.
         var prefix = Encoding.UTF8.GetBytes(PublicIds.TestGrainKey(projectId, ""));
-        var byTest = runs.Count == 1 ? OneRun(runs[0]) : ByTest(runs);
+        int count;
+        Func<int, (string Hash, TestApplication[] Applications)> item;
+        if (runs.Count == 1)
+        {
+            // Built as each call goes out: a run of many tests never holds all its applications at once.
+            var run = runs[0];
+            var context = new RunContext(run.Summary);
+            count = run.Results.Count;
+            item = i => (run.Results[i].KeyHash, [context.Application(run.Results[i], i)]);
+        }
+        else
+        {
+            var grouped = ByTest(runs);
+            count = grouped.Count;
+            item = i => (grouped[i].Key, grouped[i].Value);
+        }
         Task Call(int i)
         {
-            var (hash, applications) = byTest[i];
+            var (hash, applications) = item(i);
             var key = new byte[prefix.Length + Encoding.UTF8.GetByteCount(hash)];
             prefix.CopyTo(key, 0);
             Encoding.UTF8.GetBytes(hash, key.AsSpan(prefix.Length));
             return tests.Get(key).ApplyAsync(applications);
         }
-        if (byTest.Count <= Window) return Task.WhenAll(Enumerable.Range(0, byTest.Count).Select(Call).ToArray());
-        return WindowedAsync(byTest.Count, Call);
+        if (count <= Window) return Task.WhenAll(Enumerable.Range(0, count).Select(Call).ToArray());
+        return WindowedAsync(count, Call);
     }
 
     private static async Task WindowedAsync(int count, Func<int, Task> call)
@@ -55,14 +70,6 @@ public static class RunDispatcher
         try { await Task.WhenAll(inFlight); }
         catch (Exception e) { failures.Add(e); }
         if (failures.Count > 0) throw new AggregateException(failures);
-    }
-
-    private static List<KeyValuePair<string, TestApplication[]>> OneRun(StoredRun run)
-    {
-        var context = new RunContext(run.Summary);
-        var list = new List<KeyValuePair<string, TestApplication[]>>(run.Results.Count);
-        for (var i = 0; i < run.Results.Count; i++) list.Add(new(run.Results[i].KeyHash, [context.Application(run.Results[i], i)]));
-        return list;
     }
 
     private static List<KeyValuePair<string, TestApplication[]>> ByTest(IReadOnlyList<StoredRun> runs)

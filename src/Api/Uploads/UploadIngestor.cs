@@ -50,6 +50,7 @@ public sealed class UploadIngestor(
         var account = grains.GetGrain<IAccountGrain>(target.Project.AccountId);
         var admitted = target.Admitted;
         var stored = false;
+        AcceptedRun? accepted = null;
         try
         {
             await session.ReportAsync(new UploadProgress(Phase: UploadPhases.Assembling));
@@ -78,10 +79,9 @@ public sealed class UploadIngestor(
                 admitted = true;
             }
 
-            var accepted = await grains.GetGrain<IProjectGrain>(target.Project.Id)
+            accepted = await grains.GetGrain<IProjectGrain>(target.Project.Id)
                 .AcceptRunAsync(new RunSubmission(Metadata(target, contents), contents.Results));
             stored = true;
-            fanOut.Start(accepted);
 
             var final = DataPaths.Build(seismo.Value.DataDir, target.Project.Id, target.BuildId);
             await grains.GetGrain<IBuildsGrain>(target.Project.Id)
@@ -96,6 +96,11 @@ public sealed class UploadIngestor(
             logger.LogError(e, "Upload {Session} failed before its results were stored", target.SessionId);
             await RefuseAsync(target, "internal_error", "the upload could not be stored: " + e.Message, admitted);
             throw;
+        }
+        finally
+        {
+            // After the bookkeeping: activating every test grain queues storage reads ahead of the bookkeeping's writes.
+            if (accepted is not null) fanOut.Start(accepted);
         }
     }
 
@@ -119,20 +124,33 @@ public sealed class UploadIngestor(
         {
             logger.LogError(e, "Upload {Session}: the results are stored but could not be extracted for the report", target.SessionId);
             DataPaths.TryDeleteDirectory(staging);
-            await session.ReportAsync(new UploadProgress(Phase: UploadPhases.Done,
-                Report: new UploadReport(ReportStatuses.Failed, null, "the results could not be extracted for the report: " + e.Message)));
+            await PatientlyAsync(() => session.ReportAsync(new UploadProgress(Phase: UploadPhases.Done,
+                Report: new UploadReport(ReportStatuses.Failed, null, "the results could not be extracted for the report: " + e.Message))));
             return;
         }
         DataPaths.TryDeleteDirectory(DataPaths.Upload(dataDir, target.SessionId));
         // Said before the request: the builds grain may finish the report (and the session) before the request returns.
         var url = DataPaths.ReportUrl(target.EnvId, target.Project.Id, target.BuildId);
-        await session.ReportAsync(new UploadProgress(Report: new UploadReport(ReportStatuses.Generating, url, null)));
-        var report = await grains.GetGrain<IBuildsGrain>(target.Project.Id).RequestReportAsync(target.BuildId, target.EnvId, null);
+        await PatientlyAsync(() => session.ReportAsync(new UploadProgress(Report: new UploadReport(ReportStatuses.Generating, url, null))));
+        var report = await PatientlyAsync(() => grains.GetGrain<IBuildsGrain>(target.Project.Id).RequestReportAsync(target.BuildId, target.EnvId, null));
         // A report of this build already under way (requested by hand meanwhile) finishes the session itself.
         if (report == ReportRequestOutcome.UnknownBuild)
         {
-            await session.ReportAsync(new UploadProgress(Phase: UploadPhases.Done,
-                Report: new UploadReport(ReportStatuses.Failed, null, "the build was deleted before its report could be generated")));
+            await PatientlyAsync(() => session.ReportAsync(new UploadProgress(Phase: UploadPhases.Done,
+                Report: new UploadReport(ReportStatuses.Failed, null, "the build was deleted before its report could be generated"))));
+        }
+    }
+
+    /// <summary>
+    /// The report's bookkeeping writes grain state, which waits behind the storage reads of a large fan-out still
+    /// activating test grains; a timed-out call is asked again (each of these calls may be repeated safely).
+    /// </summary>
+    private static async Task<T> PatientlyAsync<T>(Func<Task<T>> call)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await call(); }
+            catch (TimeoutException) when (attempt < 10) { }
         }
     }
 

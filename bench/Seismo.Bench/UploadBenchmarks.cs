@@ -148,14 +148,20 @@ internal static class UploadBenchmarks
 
         await using var seismo = await SeismoProcess.StartAsync(environment: Environment);
         var (client, path) = await ProjectAsync(seismo);
-        await WarmUpAsync(client, path);
-        var projectId = (await client.GetFromJsonAsync<JsonElement>("/api/environments/bench/projects")).GetProperty("data")[0].GetProperty("id").GetString();
+        var (_, warmUpPath) = await ProjectAsync(seismo, "Warm up");
+        await WarmUpAsync(client, warmUpPath);
+        var projectId = (await client.GetFromJsonAsync<JsonElement>($"/api/environments/bench/projects")).GetProperty("data")
+            .EnumerateArray().First(p => p.GetProperty("name").GetString() == "Uploads").GetProperty("id").GetString()!;
         var clock = Stopwatch.StartNew();
-        var content = new ByteArrayContent(await File.ReadAllBytesAsync(zipPath));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
-        (await client.PostAsync($"{path}/upload?buildId=vs-allure", content)).EnsureSuccessStatusCode();
-        while ((await client.GetFromJsonAsync<JsonElement>($"/api/tests?projectId={projectId}&limit=1")).GetProperty("total").GetInt32() < tests)
-            await Task.Delay(5);
+        await using (var body = File.OpenRead(zipPath))
+        {
+            var content = new StreamContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+            (await client.PostAsync($"{path}/upload?buildId=vs-allure", content)).EnsureSuccessStatusCode();
+        }
+        var answered = clock.Elapsed;
+        var polls = 1;
+        while (!await QueryableAsync(client, projectId, tests)) polls++;
         var seismoTime = clock.Elapsed;
 
         clock.Restart();
@@ -168,19 +174,36 @@ internal static class UploadBenchmarks
             await process.WaitForExitAsync();
         }
         var allureTime = clock.Elapsed;
-        Console.WriteLine($"Seismo, start of the streaming upload until the {tests:N0} tests are queryable: {seismoTime.TotalSeconds:F2} s");
+        Console.WriteLine($"Seismo, start of the streaming upload until its 201: {answered.TotalSeconds:F2} s");
+        Console.WriteLine($"Seismo, start of the streaming upload until the {tests:N0} tests are queryable: {seismoTime.TotalSeconds:F2} s ({polls} polls)");
         Console.WriteLine($"allure generate on the same results:                                    {allureTime.TotalSeconds:F2} s");
         Console.WriteLine($"ratio Seismo / Allure: {seismoTime / allureTime:F3} (target < 0.1: {(seismoTime / allureTime < 0.1 ? "met" : "not met")})");
         DataDirCleanup(dir);
         return 0;
     }
 
-    private static async Task<(HttpClient Client, string ProjectPath)> ProjectAsync(SeismoProcess seismo)
+    /// <summary>
+    /// What a user sees: the run listed with all its tests, the run's results and the project's tests each answering
+    /// with <paramref name="tests"/> in total, and the last result of the run there to read.
+    /// </summary>
+    private static async Task<bool> QueryableAsync(HttpClient client, string projectId, int tests)
+    {
+        var runs = (await client.GetFromJsonAsync<JsonElement>($"/api/runs?projectId={projectId}&limit=1")).GetProperty("data");
+        if (runs.GetArrayLength() == 0 || runs[0].GetProperty("totalTests").GetInt32() != tests) return false;
+        var runId = runs[0].GetProperty("id").GetString();
+        var ofRun = await client.GetFromJsonAsync<JsonElement>($"/api/tests?runId={runId}&limit=1&offset={tests - 1}");
+        if (ofRun.GetProperty("total").GetInt32() != tests || ofRun.GetProperty("data").GetArrayLength() != 1) return false;
+        var ofProject = await client.GetFromJsonAsync<JsonElement>($"/api/tests?projectId={projectId}&limit=1&offset={tests - 1}");
+        return ofProject.GetProperty("total").GetInt32() == tests && ofProject.GetProperty("data").GetArrayLength() == 1;
+    }
+
+    private static async Task<(HttpClient Client, string ProjectPath)> ProjectAsync(SeismoProcess seismo, string name = "Uploads")
     {
         var client = seismo.Client();
         client.Timeout = TimeSpan.FromMinutes(30);
-        (await client.PostAsJsonAsync("/api/environments", new { id = "bench", name = "Bench" })).EnsureSuccessStatusCode();
-        var project = await (await client.PostAsJsonAsync("/api/environments/bench/projects", new { name = "Uploads" })).EnsureSuccessStatusCode()
+        using (var env = await client.PostAsJsonAsync("/api/environments", new { id = "bench", name = "Bench" }))
+            if (env.StatusCode != System.Net.HttpStatusCode.Conflict) env.EnsureSuccessStatusCode();
+        var project = await (await client.PostAsJsonAsync("/api/environments/bench/projects", new { name })).EnsureSuccessStatusCode()
             .Content.ReadFromJsonAsync<JsonElement>();
         return (client, $"/api/environments/bench/projects/{project.GetProperty("slug").GetString()}");
     }

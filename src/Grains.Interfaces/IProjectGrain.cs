@@ -13,6 +13,11 @@ public interface IProjectGrain : IGrainWithGuidKey
     Task<ProjectInfo?> GetAsync();
 
     /// <summary>Stores the run durably and returns it with its sequence number. Returns only once the run is durable.</summary>
+    /// <remarks>
+    /// An upload's run may hold hundreds of thousands of results: storing it can outlast the default response timeout,
+    /// and a caller that gave up would refuse an upload the grain then stores anyway.
+    /// </remarks>
+    [ResponseTimeout("00:03:00")]
     Task<AcceptedRun> AcceptRunAsync(RunSubmission submission);
 
     /// <summary>The API fanned the run out to its test grains.</summary>

@@ -72,10 +72,14 @@ public sealed record CleanupRunDto(
 }
 
 [WireCasing(Casing.CamelCase)]
-public sealed record AllureVersionDto(string Version, string Latest);
+public sealed record AllureVersionDto(string Version, string Latest, IReadOnlyList<AllureSiloDto> Silos);
 
 [WireCasing(Casing.CamelCase)]
-public sealed record AllureInstalledDto(string Version);
+public sealed record AllureInstalledDto(string Version, IReadOnlyList<AllureSiloDto> Silos);
+
+/// <summary>The Allure CLI version one silo generates reports with ("" when it has none).</summary>
+[WireCasing(Casing.CamelCase)]
+public sealed record AllureSiloDto(string Silo, string Version);
 
 [JsonSerializable(typeof(OverviewDto))]
 [JsonSerializable(typeof(SettingsApiKeyDto[]))]

@@ -12,9 +12,9 @@ public static class AllureSettingsApi
 {
     public static RouteGroupBuilder MapAllureSettings(this RouteGroupBuilder group)
     {
-        group.MapGet("/allure", GetAsync).WithSummary("{version: installed (allure --version, \"\" if none), latest: npm's latest (cached 1 h, \"\" if unreachable)}");
+        group.MapGet("/allure", GetAsync).WithSummary("{version: installed where reports are generated (allure --version on every silo, \"\" if none), latest: npm's latest (cached 1 h, \"\" if unreachable), silos: [{silo, version}]}");
         group.MapPut("/allure", PutAsync)
-            .WithSummary("{version: MAJOR.MINOR.PATCH}: npm install --prefix <DataDir>/tools/allure allure@<version>; 500 carries npm's stderr");
+            .WithSummary("{version: MAJOR.MINOR.PATCH}: npm install --prefix <DataDir>/tools/allure allure@<version> on every silo; 500 carries npm's stderr");
         return group;
     }
 
@@ -22,9 +22,10 @@ public static class AllureSettingsApi
         HttpContext http, ServerOwner owner, AllureTool allure, CancellationToken ct)
     {
         if (await owner.DenyAsync(SeismoCaller.From(http.User)) is { } denied) return denied;
-        var installed = allure.InstalledVersionAsync(ct);
+        var installed = allure.InstalledVersionsAsync();
         var latest = allure.LatestVersionAsync(ct);
-        return TypedResults.Ok(new AllureVersionDto(await installed, await latest));
+        var silos = await installed;
+        return TypedResults.Ok(new AllureVersionDto(AllureTool.Summary(silos), await latest, Silos(silos)));
     }
 
     private static async Task<Results<Ok<AllureInstalledDto>, JsonHttpResult<ErrorEnvelope>>> PutAsync(
@@ -46,14 +47,17 @@ public static class AllureSettingsApi
         if (!await allure.IsPublishedAsync(version!, ct))
             return ApiError.Validation("version", "not_published", $"allure@{version} is not published on {allure.Registry}");
 
-        var result = await allure.InstallAsync(version!, ct);
+        var result = await allure.InstallAsync(version!);
         if (!result.Succeeded)
         {
             return ApiError.Of(StatusCodes.Status500InternalServerError, "INSTALL_FAILED", $"npm install allure@{version} failed: {Tail(result.Error)}",
                 new Dictionary<string, object?> { ["stderr"] = Tail(result.Error) });
         }
-        return TypedResults.Ok(new AllureInstalledDto(result.Version));
+        return TypedResults.Ok(new AllureInstalledDto(result.Version, Silos(result.Silos)));
     }
+
+    private static IReadOnlyList<AllureSiloDto> Silos(IReadOnlyList<Seismo.Grains.AllureToolVersion> silos) =>
+        silos.Select(s => new AllureSiloDto(s.Silo, s.Version)).ToList();
 
     private static string Tail(string text) => text.Length <= 8192 ? text.Trim() : text[^8192..].Trim();
 }

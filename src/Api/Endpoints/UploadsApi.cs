@@ -97,6 +97,7 @@ public static partial class UploadsApi
         {
             UploadOutcome.Stored stored => TypedResults.Created($"/api/uploads/{sessionId:N}", stored.Session),
             UploadOutcome.Refused refused => ApiError.Validation("body", refused.Reason, refused.Message),
+            UploadOutcome.NotAdmitted notAdmitted => UploadAdmission.Error(http, notAdmitted.Admission),
             _ => throw new InvalidOperationException("unknown outcome"),
         };
     }
@@ -183,12 +184,15 @@ public static partial class UploadsApi
         var caller = SeismoCaller.From(http.User);
         var (grain, session, error) = await ResolveAsync(grains, caller, id, Permission.Upload);
         if (error is not null) return error;
+        if (session!.MissingChunks is { Length: > 0 } missing) return MissingChunks(missing);
+        // The observation is taken before the 202 so that an account over its plan hears so now; the session and its
+        // chunks stay as they are, to be completed once the plan allows. It is given back if the upload is refused.
+        var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
+        var admission = await account.AdmitObservationAsync();
+        if (admission.Status != AdmitStatus.Admitted) return UploadAdmission.Error(http, admission);
         var assembly = await grain!.CompleteAsync();
-        if (assembly.Missing.Length > 0)
-        {
-            return EnvironmentsApi.Conflict($"Chunks missing: {string.Join(", ", assembly.Missing.Take(100))}{(assembly.Missing.Length > 100 ? ", …" : "")}",
-                new Dictionary<string, object?> { ["missingChunks"] = assembly.Missing });
-        }
+        if (assembly.Paths is null) await account.RefundObservationAsync();
+        if (assembly.Missing.Length > 0) return MissingChunks(assembly.Missing);
         if (assembly.Paths is null)
         {
             if (assembly.Session is { Phase: UploadPhases.Uploading })
@@ -198,7 +202,7 @@ public static partial class UploadsApi
 
         var sessionId = Guid.ParseExact(session!.Id, "N");
         var project = await grains.GetGrain<IProjectGrain>(Guid.Parse(session.ProjectId)).GetAsync();
-        var target = new UploadTarget(sessionId, project!, session.EnvId, session.BuildId, caller.KeyId);
+        var target = new UploadTarget(sessionId, project!, session.EnvId, session.BuildId, caller.KeyId, Admitted: true);
         var zip = Path.Combine(DataPaths.Upload(seismo.Value.DataDir, sessionId), "upload.zip");
         var parts = assembly.Paths;
         var expected = session.TotalSize ?? 0;
@@ -208,12 +212,14 @@ public static partial class UploadsApi
             try { bytes = await UploadFiles.ConcatenateAsync(parts, zip, ct); }
             catch (IOException e)
             {
+                await account.RefundObservationAsync();
                 await FailAsync(grains, seismo.Value, project!.Id, session.BuildId, sessionId, "the chunks could not be assembled: " + e.Message);
                 return;
             }
             foreach (var part in parts) UploadFiles.TryDelete(part);
             if (bytes != expected)
             {
+                await account.RefundObservationAsync();
                 await FailAsync(grains, seismo.Value, project!.Id, session.BuildId, sessionId, $"the assembled file has {bytes} bytes, totalSize is {expected}");
                 return;
             }
@@ -274,6 +280,10 @@ public static partial class UploadsApi
 
     private static string? CleanFileName(string? name) =>
         name is null ? null : Path.GetFileName(name.Replace('\\', '/')) is { Length: > 0 } clean ? new string(clean.Where(c => !char.IsControl(c)).Take(255).ToArray()) : null;
+
+    private static JsonHttpResult<ErrorEnvelope> MissingChunks(IReadOnlyList<int> missing) =>
+        EnvironmentsApi.Conflict($"Chunks missing: {string.Join(", ", missing.Take(100))}{(missing.Count > 100 ? ", …" : "")}",
+            new Dictionary<string, object?> { ["missingChunks"] = missing });
 
     private static JsonHttpResult<ErrorEnvelope> DuplicateBuild(string buildId) =>
         EnvironmentsApi.Conflict($"Build '{buildId}' exists already in this project", new Dictionary<string, object?> { ["field"] = "buildId", ["reason"] = "duplicate" });

@@ -1,54 +1,37 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Seismo.Grains.Hosting;
-using Seismo.Grains.Reports;
-using Seismo.Grains.Uploads;
+using Seismo.Grains;
 
 namespace Seismo.Api.Settings;
 
-/// <summary>The outcome of an install: the version now installed, or npm's stderr.</summary>
-public sealed record AllureInstall(bool Succeeded, string Version, string Error);
+/// <summary>The outcome of an install on every silo: the version now installed, or npm's stderr (naming the silo).</summary>
+public sealed record AllureInstall(bool Succeeded, string Version, string Error, IReadOnlyList<AllureToolVersion> Silos);
 
 /// <summary>
-/// The Allure command-line tool Seismo runs: which version is installed, the latest on npm (cached for an hour), and
-/// installing a version with npm under <c>&lt;DataDir&gt;/tools/allure</c>, a prefix Seismo owns (never globally).
-/// The command is <c>Seismo:Allure:Command</c> when set, else the one installed there, else <c>allure</c> on PATH.
+/// The Allure command-line tool reports are generated with. Reports are generated in silos, so the installed version
+/// and installs are asked of every active silo (an <see cref="IAllureToolGrain"/> placed on each): in embedded mode
+/// that is this process, in cluster mode each silo installs under its own data dir. The latest version on npm is
+/// asked here (cached for an hour).
 /// </summary>
-public sealed class AllureTool(IOptions<SeismoOptions> options, IConfiguration configuration, IHttpClientFactory http, TimeProvider clock, ILogger<AllureTool> logger)
+public sealed class AllureTool(IGrainFactory grains, IConfiguration configuration, IHttpClientFactory http, TimeProvider clock, ILogger<AllureTool> logger)
 {
     public const string HttpClientName = "npm-registry";
     public static readonly TimeSpan LatestCacheFor = TimeSpan.FromHours(1);
     private static readonly TimeSpan UnreachableCacheFor = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan InstalledCacheFor = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan VersionTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
+    // Orleans' IPlacementDirector.PlacementHintKey: a new activation goes to the silo given under this key.
+    private const string PlacementHintKey = "PlacementHintKey";
 
-    private readonly SemaphoreSlim _install = new(1, 1);
     private (string Version, DateTimeOffset Until)? _latest;
-    private (string Version, DateTimeOffset Until)? _installed;
 
     public string Registry => (configuration["Seismo:Allure:Registry"] is { Length: > 0 } r ? r : "https://registry.npmjs.org").TrimEnd('/');
 
-    public string Prefix => DataPaths.AllureTool(options.Value.DataDir);
+    /// <summary>The version on each active silo ("" where it finds no CLI).</summary>
+    public async Task<IReadOnlyList<AllureToolVersion>> InstalledVersionsAsync() =>
+        await Task.WhenAll((await SilosAsync()).Select(silo => OnSiloAsync(silo, tool => tool.GetVersionAsync())));
 
-    /// <summary>The CLI report generation runs (one lookup for both, see <see cref="AllureCli"/>).</summary>
-    public string Command => AllureCli.Locate(new AllureOptions { Command = configuration["Seismo:Allure:Command"] }, options.Value.DataDir) ?? "allure";
-
-    /// <summary>
-    /// <c>allure --version</c>, or "" when no CLI is found. Remembered for a minute (it starts a process), and
-    /// forgotten at once by an install.
-    /// </summary>
-    public async Task<string> InstalledVersionAsync(CancellationToken ct)
-    {
-        if (_installed is { } known && clock.GetUtcNow() < known.Until) return known.Version;
-        var (exit, stdout, _) = await RunAsync(Command, ["--version"], VersionTimeout, ct);
-        var version = exit == 0 ? stdout.Trim().Split('\n').LastOrDefault()?.Trim() ?? "" : "";
-        _installed = (version, clock.GetUtcNow() + InstalledCacheFor);
-        return version;
-    }
+    /// <summary>The one version every silo runs; when they differ, each distinct one (comma separated).</summary>
+    public static string Summary(IReadOnlyList<AllureToolVersion> silos) =>
+        string.Join(", ", silos.Select(s => s.Version).Distinct().Order(StringComparer.Ordinal));
 
     /// <summary>The registry's <c>latest</c> tag, or "" when it cannot be reached.</summary>
     public async Task<string> LatestVersionAsync(CancellationToken ct)
@@ -88,45 +71,24 @@ public sealed class AllureTool(IOptions<SeismoOptions> options, IConfiguration c
         }
     }
 
-    /// <summary><c>npm install --prefix &lt;DataDir&gt;/tools/allure allure@&lt;version&gt;</c>, one install at a time.</summary>
-    public async Task<AllureInstall> InstallAsync(string version, CancellationToken ct)
+    /// <summary>Installs the version on every active silo at once; succeeded only when every silo did.</summary>
+    public async Task<AllureInstall> InstallAsync(string version)
     {
-        await _install.WaitAsync(ct);
-        try
-        {
-            Directory.CreateDirectory(Prefix);
-            var (exit, _, stderr) = await RunAsync("npm",
-                ["install", "--prefix", Prefix, "--no-audit", "--no-fund", "--save-exact", "--registry", Registry, $"allure@{version}"], InstallTimeout, ct);
-            _installed = null;
-            if (exit != 0) return new AllureInstall(false, "", stderr.Length > 0 ? stderr : $"npm exited with code {exit}");
-            return new AllureInstall(true, await InstalledVersionAsync(ct), "");
-        }
-        finally { _install.Release(); }
+        var results = await Task.WhenAll((await SilosAsync()).Select(silo => OnSiloAsync(silo, tool => tool.InstallAsync(version, Registry))));
+        var versions = results.Select(r => new AllureToolVersion(r.Silo, r.Version)).ToList();
+        var failed = results.Where(r => !r.Succeeded).ToList();
+        if (failed.Count == 0) return new AllureInstall(true, Summary(versions), "", versions);
+        var error = results.Length == 1 ? failed[0].Error : string.Join("\n", failed.Select(f => $"silo {f.Silo}: {f.Error}"));
+        return new AllureInstall(false, "", error, versions);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string file, string[] args, TimeSpan timeout, CancellationToken ct)
+    private async Task<SiloAddress[]> SilosAsync() =>
+        (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
+
+    private async Task<T> OnSiloAsync<T>(SiloAddress silo, Func<IAllureToolGrain, Task<T>> call)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(start)!; }
-        catch (Win32Exception e)
-        {
-            return (-1, "", $"{file}: {e.Message}");
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(timeout);
-            try { await process.WaitForExitAsync(limit.Token); }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, "", $"{file} did not finish within {timeout.TotalSeconds:0} s");
-            }
-            return (process.ExitCode, await stdout, await stderr);
-        }
+        RequestContext.Set(PlacementHintKey, silo);
+        try { return await call(grains.GetGrain<IAllureToolGrain>(silo.ToParsableString())); }
+        finally { RequestContext.Remove(PlacementHintKey); }
     }
 }

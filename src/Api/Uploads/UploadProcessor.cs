@@ -21,16 +21,21 @@ public sealed class UploadProcessor(SeismoMetrics metrics, ILogger<UploadProcess
 
     public void Start(Guid sessionId, Func<CancellationToken, Task> work)
     {
-        _inFlight[sessionId] = Task.Run(async () =>
+        // One session may have several steps in flight (ingest, then extraction for its report).
+        var id = Guid.NewGuid();
+        _inFlight[id] = Task.Run(async () =>
         {
             try { await work(CancellationToken.None); }
             catch (Exception e) { logger.LogError(e, "Upload {Session} failed in the background", sessionId); }
-            finally { _inFlight.TryRemove(sessionId, out _); }
+            finally { _inFlight.TryRemove(id, out _); }
         });
     }
 
     /// <summary>Completes when every upload handed over so far is processed (tests and benchmarks).</summary>
-    public Task DrainAsync() => Task.WhenAll(_inFlight.Values);
+    public async Task DrainAsync()
+    {
+        while (_inFlight.Values.ToArray() is { Length: > 0 } running) await Task.WhenAll(running);
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Seismo.Api.Ingest;
 using Seismo.Domain;
 using Seismo.Domain.Allure;
@@ -7,57 +8,57 @@ using Seismo.Grains;
 
 namespace Seismo.Api.Uploads;
 
-/// <summary>What an extracted upload held: its tests folded one per key, and counts for the session.</summary>
-public sealed record UploadContents(TestResult[] Results, BuildCounts Counts, int AllureResults, int AllureContainers, int JunitReports,
+/// <summary>What an upload held: its tests folded one per key, and counts for the session.</summary>
+public sealed record UploadContents(TestResult[] Results, BuildCounts Counts, int Files, int AllureResults, int AllureContainers, int JunitReports,
     long? StartedAtMs, long? DurationMs);
 
 /// <summary>
-/// Reads an extracted upload: Allure results (<c>*-result.json</c>, retries folded by <c>historyId</c>) and JUnit XML
-/// files at any depth; other files (attachments, containers) are kept for the report only. Allure and JUnit results of
-/// the same test share its key, so they land on one test. A malformed result refuses the whole upload.
+/// Reads an upload straight from its zip, in one pass and without extracting it: Allure results
+/// (<c>*-result.json</c>, retries folded by <c>historyId</c>) and JUnit XML files at any depth; other files
+/// (attachments, containers) are only checked, they are for the report. Allure and JUnit results of the same test
+/// share its key, so they land on one test. A malformed result refuses the whole upload.
 /// </summary>
 public static class UploadResults
 {
     private const int MaxStackChars = 8192;
 
-    /// <exception cref="ZipRejectedException">A result file cannot be read.</exception>
-    public static UploadContents Read(string root)
+    /// <exception cref="ZipRejectedException">The zip is unsafe or a result file cannot be read.</exception>
+    public static UploadContents Read(ZipArchive zip, ZipLimits limits)
     {
         var folder = new ResultFolder();
         var allure = new AllureTests();
         int containers = 0, junit = 0;
         long? start = null, stop = null;
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var files = ZipGuard.Read(zip, limits, (name, content) =>
         {
-            var name = Path.GetRelativePath(root, file).Replace('\\', '/');
             try
             {
                 if (AllureReader.IsResultFile(name))
                 {
-                    using var json = File.OpenRead(file);
-                    var result = AllureReader.Read(json, name);
+                    if (content.Length > AllureReader.MaxFileBytes)
+                        throw new ReportFormatException($"{name}: an Allure result over {AllureReader.MaxFileBytes} bytes is not accepted");
+                    var result = AllureReader.Read(content, name);
                     allure.Add(result);
                     if (result.Start is { } s) start = Math.Min(start ?? s, s);
                     if (result.Stop is { } e) stop = Math.Max(stop ?? e, e);
                 }
                 else if (AllureReader.IsContainerFile(name)) containers++;
-                else if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && ReadJunit(file, name, folder)) junit++;
+                else if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && ReadJunit(content, name, folder)) junit++;
             }
             catch (ReportFormatException e)
             {
                 throw new ZipRejectedException("invalid_results", e.Message, e);
             }
-        }
+        });
         foreach (var test in allure.Tests()) folder.Add(ToResult(test));
         var results = folder.Results.ToArray();
-        return new UploadContents(results, CountsOf(results), allure.ResultCount, containers, junit, start,
+        return new UploadContents(results, CountsOf(results), files.Count, allure.ResultCount, containers, junit, start,
             start is { } a && stop is { } b && b >= a ? b - a : null);
     }
 
     /// <summary>False for an XML file that is not JUnit (left as an attachment).</summary>
-    private static bool ReadJunit(string file, string name, ResultFolder folder)
+    private static bool ReadJunit(Stream xml, string name, ResultFolder folder)
     {
-        using var xml = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
         try
         {
             foreach (var c in JunitParser.Read(xml, name)) folder.AddJunit(c);

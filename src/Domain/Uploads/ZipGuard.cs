@@ -43,39 +43,42 @@ public static class ZipGuard
         return files;
     }
 
+    /// <summary>
+    /// Inspects the zip, then hands each file to <paramref name="read"/> in archive order as a stream that checks what
+    /// it yields (declared size, total size, corrupt data). Whatever <paramref name="read"/> leaves unread is read to
+    /// the end, so every byte of the archive is checked once this returns.
+    /// </summary>
+    /// <returns>The relative paths read.</returns>
+    public static IReadOnlyList<string> Read(ZipArchive zip, ZipLimits limits, Action<string, Stream> read)
+    {
+        var files = Inspect(zip, limits);
+        var budget = new ByteBudget(limits.MaxUncompressedBytes);
+        foreach (var entry in Entries(zip))
+        {
+            if (IsDirectory(entry)) continue;
+            using var input = new CheckedEntryStream(OpenEntry(entry), entry, budget);
+            read(SafePath(entry.FullName, limits), input);
+            input.ReadToEnd();
+        }
+        return files;
+    }
+
     /// <summary>Inspects the zip, then writes its files under <paramref name="target"/> (which must not exist yet).</summary>
     /// <returns>The relative paths written.</returns>
     public static IReadOnlyList<string> Extract(string zipPath, string target, ZipLimits limits)
     {
         using var zip = Open(zipPath);
-        var files = Inspect(zip, limits);
         var root = Path.GetFullPath(target) + Path.DirectorySeparatorChar;
-        long written = 0;
-        var buffer = new byte[81920];
-        foreach (var entry in Entries(zip))
+        return Read(zip, limits, (path, input) =>
         {
-            if (IsDirectory(entry)) continue;
-            var destination = Path.GetFullPath(Path.Combine(root, SafePath(entry.FullName, limits)));
+            var destination = Path.GetFullPath(Path.Combine(root, path));
             // Inspect has refused any path leaving the root already; this is the last line of defence.
             if (!destination.StartsWith(root, StringComparison.Ordinal))
-                throw new ZipRejectedException("path_traversal", $"Entry '{Printable(entry.FullName)}' leaves the extraction folder.");
+                throw new ZipRejectedException("path_traversal", $"Entry '{Printable(path)}' leaves the extraction folder.");
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            using var input = OpenEntry(entry);
             using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan);
-            long entryBytes = 0;
-            int read;
-            while ((read = ReadEntry(input, buffer, entry)) > 0)
-            {
-                entryBytes += read;
-                written += read;
-                if (entryBytes > entry.Length)
-                    throw new ZipRejectedException("size_mismatch", $"Entry '{Printable(entry.FullName)}' holds more bytes than its header declares.");
-                if (written > limits.MaxUncompressedBytes)
-                    throw new ZipRejectedException("too_large", $"The zip expands to more than {limits.MaxUncompressedBytes} bytes.");
-                output.Write(buffer, 0, read);
-            }
-        }
-        return files;
+            input.CopyTo(output, 81920);
+        });
     }
 
     public static ZipArchive Open(string zipPath)
@@ -128,16 +131,7 @@ public static class ZipGuard
         }
     }
 
-    private static int ReadEntry(Stream input, byte[] buffer, ZipArchiveEntry entry)
-    {
-        try { return input.Read(buffer, 0, buffer.Length); }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            throw new ZipRejectedException("unreadable_entry", $"Entry '{Printable(entry.FullName)}' is corrupt: {e.Message}", e);
-        }
-    }
-
-    private static string Printable(string name)
+    internal static string Printable(string name)
     {
         var clean = new string(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
         return clean.Length > 200 ? clean[..200] + "…" : clean;

@@ -8,9 +8,13 @@ namespace Seismo.Grains.Runs;
 /// Fans stored runs out to their test grains: one call per test, all in flight at once, no grain in between.
 /// Several runs of one project dispatched together cost one call per distinct test, carrying that test's results
 /// in sequence order. Used by the API after it answers, and by a project grain replaying runs after a crash.
+/// At most <see cref="Window"/> calls are in flight: a run of many new tests would otherwise queue thousands of
+/// activations ahead of every query the silo serves meanwhile.
 /// </summary>
 public static class RunDispatcher
 {
+    public const int Window = 128;
+
     public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results) =>
         DispatchAsync(grains, [new StoredRun(run, results)]);
 
@@ -23,25 +27,49 @@ public static class RunDispatcher
         var tests = new GrainAddressing<ITestGrain>(grains, PublicIds.TestGrainKey(projectId, first.Results[0].KeyHash));
         // Every key is "{projectId:N}/{keyHash}": the project part is encoded once for the whole batch.
         var prefix = Encoding.UTF8.GetBytes(PublicIds.TestGrainKey(projectId, ""));
-        var byTest = runs.Count == 1 ? OneRun(runs[0]) : ByTest(runs);
-        var calls = new Task[byTest.Count];
-        var i = 0;
-        foreach (var (hash, applications) in byTest)
+        int count;
+        Func<int, (string Hash, TestApplication[] Applications)> item;
+        if (runs.Count == 1)
         {
+            // Built as each call goes out: a run of many tests never holds all its applications at once.
+            var run = runs[0];
+            var context = new RunContext(run.Summary);
+            count = run.Results.Count;
+            item = i => (run.Results[i].KeyHash, [context.Application(run.Results[i], i)]);
+        }
+        else
+        {
+            var grouped = ByTest(runs);
+            count = grouped.Count;
+            item = i => (grouped[i].Key, grouped[i].Value);
+        }
+        Task Call(int i)
+        {
+            var (hash, applications) = item(i);
             var key = new byte[prefix.Length + Encoding.UTF8.GetByteCount(hash)];
             prefix.CopyTo(key, 0);
             Encoding.UTF8.GetBytes(hash, key.AsSpan(prefix.Length));
-            calls[i++] = tests.Get(key).ApplyAsync(applications);
+            return tests.Get(key).ApplyAsync(applications);
         }
-        return Task.WhenAll(calls);
+        if (count <= Window) return Task.WhenAll(Enumerable.Range(0, count).Select(Call).ToArray());
+        return WindowedAsync(count, Call);
     }
 
-    private static List<KeyValuePair<string, TestApplication[]>> OneRun(StoredRun run)
+    private static async Task WindowedAsync(int count, Func<int, Task> call)
     {
-        var context = new RunContext(run.Summary);
-        var list = new List<KeyValuePair<string, TestApplication[]>>(run.Results.Count);
-        for (var i = 0; i < run.Results.Count; i++) list.Add(new(run.Results[i].KeyHash, [context.Application(run.Results[i], i)]));
-        return list;
+        var inFlight = new List<Task>(Window);
+        var failures = new List<Exception>();
+        for (var i = 0; i < count; i++)
+        {
+            inFlight.Add(call(i));
+            if (inFlight.Count < Window) continue;
+            var done = await Task.WhenAny(inFlight);
+            inFlight.Remove(done);
+            if (done.Exception is { } e) failures.Add(e);
+        }
+        try { await Task.WhenAll(inFlight); }
+        catch (Exception e) { failures.Add(e); }
+        if (failures.Count > 0) throw new AggregateException(failures);
     }
 
     private static List<KeyValuePair<string, TestApplication[]>> ByTest(IReadOnlyList<StoredRun> runs)

@@ -158,3 +158,28 @@ internal sealed class RefusingRegistry : IDisposable
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }
+
+/// <summary>The version shown is the one the silos generating reports find, asked of each silo.</summary>
+public sealed class AllureSiloVersionTests
+{
+    [Fact]
+    public async Task The_version_is_the_one_each_silo_generates_reports_with()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var dir = Directory.CreateTempSubdirectory("seismo-fake-allure-").FullName;
+        var cli = Path.Combine(dir, "allure");
+        await File.WriteAllTextAsync(cli, "#!/bin/sh\necho 3.99.1\n");
+        File.SetUnixFileMode(cli, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var seismo = new SeismoFactory(settings: new Dictionary<string, string>
+        {
+            ["Seismo:Allure:Registry"] = "http://127.0.0.1:9",
+            ["Seismo:Allure:Command"] = cli,
+        });
+        var body = await seismo.Admin().GetFromJsonAsync<JsonElement>("/api/settings/allure");
+        Assert.Equal("3.99.1", body.GetProperty("version").GetString());
+        var silo = Assert.Single(body.GetProperty("silos").EnumerateArray());
+        Assert.Equal("3.99.1", silo.GetProperty("version").GetString());
+        Assert.False(string.IsNullOrEmpty(silo.GetProperty("silo").GetString()));
+        Directory.Delete(dir, recursive: true);
+    }
+}

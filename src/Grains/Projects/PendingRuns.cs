@@ -28,18 +28,26 @@ internal sealed class PendingRuns
         }
     }
 
-    private readonly SortedDictionary<long, Entry> _entries = [];
+    // Every test's flush reports every run it saved, so lookups are per result: a hash map, with the order kept aside.
+    private readonly Dictionary<long, Entry> _entries = [];
+    private readonly SortedSet<long> _order = [];
 
     public int Count => _entries.Count;
 
-    public void Add(long sequence, int tests, DateTimeOffset now) => _entries[sequence] = new Entry(tests, now);
+    public void Add(long sequence, int tests, DateTimeOffset now) => Put(sequence, new Entry(tests, now));
+
+    private void Put(long sequence, Entry entry)
+    {
+        _entries[sequence] = entry;
+        _order.Add(sequence);
+    }
 
     /// <summary>A run read back from the run log to be sent again: some tests may already hold it.</summary>
     public void AddReplayed(long sequence, int tests, DateTimeOffset now)
     {
         var entry = new Entry(tests, now);
         entry.Recount();
-        _entries[sequence] = entry;
+        Put(sequence, entry);
     }
 
     public bool Contains(long sequence) => _entries.ContainsKey(sequence);
@@ -57,9 +65,17 @@ internal sealed class PendingRuns
     }
 
     /// <summary>A deleted run: nothing to wait for any more.</summary>
-    public void Remove(long sequence) => _entries.Remove(sequence);
+    public void Remove(long sequence)
+    {
+        _entries.Remove(sequence);
+        _order.Remove(sequence);
+    }
 
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        _entries.Clear();
+        _order.Clear();
+    }
 
     public void Flushed(long sequence, string keyHash)
     {
@@ -74,7 +90,7 @@ internal sealed class PendingRuns
     /// </summary>
     public IReadOnlyList<long> TakeStale(DateTimeOffset olderThan)
     {
-        var stale = _entries.Where(p => !p.Value.Dispatched && !p.Value.Dispatching && p.Value.Since < olderThan).Select(p => p.Key).ToList();
+        var stale = _order.Where(s => _entries[s] is { Dispatched: false, Dispatching: false } e && e.Since < olderThan).ToList();
         foreach (var s in stale)
         {
             var e = _entries[s];
@@ -91,7 +107,7 @@ internal sealed class PendingRuns
     /// </summary>
     public IReadOnlyList<long> TakeUnsaved(DateTimeOffset olderThan, DateTimeOffset now)
     {
-        var unsaved = _entries.Where(p => p.Value.Dispatched && p.Value.Outstanding > 0 && p.Value.Since < olderThan).Select(p => p.Key).ToList();
+        var unsaved = _order.Where(s => _entries[s] is { Dispatched: true, Outstanding: > 0 } e && e.Since < olderThan).ToList();
         foreach (var s in unsaved)
         {
             var e = _entries[s];
@@ -104,11 +120,12 @@ internal sealed class PendingRuns
     /// <summary>Drops the durable prefix and returns the new durable watermark.</summary>
     public long Advance(long lastSequence)
     {
-        while (_entries.Count > 0)
+        while (_order.Count > 0)
         {
-            var first = _entries.First();
-            if (!first.Value.Dispatched || first.Value.Outstanding > 0) return first.Key - 1;
-            _entries.Remove(first.Key);
+            var first = _order.Min;
+            var entry = _entries[first];
+            if (!entry.Dispatched || entry.Outstanding > 0) return first - 1;
+            Remove(first);
         }
         return lastSequence;
     }

@@ -135,5 +135,12 @@ public sealed class TestState
         _ => ResultKind.Failed,
     };
 
-    private static ulong Hash(string? text) => string.IsNullOrEmpty(text) ? 0 : XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
+    // Per result, so the UTF-8 bytes of a commit sha or branch go on the stack rather than the heap.
+    private static ulong Hash(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return 0;
+        if (text.Length > 128) return XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
+        Span<byte> utf8 = stackalloc byte[text.Length * 3];
+        return XxHash64.HashToUInt64(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+    }
 }

@@ -55,7 +55,7 @@ public class RunCodecTests
         {
             DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         });
-        using var compressor = new Compressor(1);
+        using var compressor = new Compressor(RunCodec.CompressionLevel);
         var encoded = RunCodec.EncodeResults(many);
         Assert.True(encoded.Length < compressor.Wrap(json).Length);
         Assert.Equal(many, RunCodec.DecodeResults(encoded));

@@ -184,8 +184,9 @@ public sealed class TestGrain(
         await state.WriteStateAsync(ct);
         _unflushed.RemoveRange(0, flushed.Length);
         if (!notifyProject) return;
-        // The score drifts with every result; the index learns it here, once per flush, rather than per result.
-        var report = state.State.Revision == _reportedRevision ? null : Report();
+        // The score drifts with every result; the index learns it here, once per flush, rather than per result. It goes
+        // with every acknowledgement too: a project grain that lost its silo since may have lost the last one it was sent.
+        var report = flushed.Length > 0 || state.State.Revision != _reportedRevision ? Report() : null;
         if (flushed.Length > 0 || report is not null) await Project.TestsFlushedAsync(_hash, flushed, report);
     }
 

@@ -8,13 +8,9 @@ namespace Seismo.Grains.Runs;
 /// Fans stored runs out to their test grains: one call per test, all in flight at once, no grain in between.
 /// Several runs of one project dispatched together cost one call per distinct test, carrying that test's results
 /// in sequence order. Used by the API after it answers, and by a project grain replaying runs after a crash.
-/// At most <see cref="Window"/> calls are in flight: a run of many new tests would otherwise queue thousands of
-/// activations ahead of every query the silo serves meanwhile.
 /// </summary>
 public static class RunDispatcher
 {
-    public const int Window = 128;
-
     public static Task DispatchAsync(IGrainFactory grains, RunSummary run, IReadOnlyList<TestResult> results) =>
         DispatchAsync(grains, [new StoredRun(run, results)]);
 
@@ -51,25 +47,10 @@ public static class RunDispatcher
             Encoding.UTF8.GetBytes(hash, key.AsSpan(prefix.Length));
             return tests.Get(key).ApplyAsync(applications);
         }
-        if (count <= Window) return Task.WhenAll(Enumerable.Range(0, count).Select(Call).ToArray());
-        return WindowedAsync(count, Call);
-    }
-
-    private static async Task WindowedAsync(int count, Func<int, Task> call)
-    {
-        var inFlight = new List<Task>(Window);
-        var failures = new List<Exception>();
-        for (var i = 0; i < count; i++)
-        {
-            inFlight.Add(call(i));
-            if (inFlight.Count < Window) continue;
-            var done = await Task.WhenAny(inFlight);
-            inFlight.Remove(done);
-            if (done.Exception is { } e) failures.Add(e);
-        }
-        try { await Task.WhenAll(inFlight); }
-        catch (Exception e) { failures.Add(e); }
-        if (failures.Count > 0) throw new AggregateException(failures);
+        // The calls are one-way: each returns once sent, so the loop holds no more than the one being built.
+        var calls = new Task[count];
+        for (var i = 0; i < count; i++) calls[i] = Call(i);
+        return Task.WhenAll(calls);
     }
 
     private static List<KeyValuePair<string, TestApplication[]>> ByTest(IReadOnlyList<StoredRun> runs)

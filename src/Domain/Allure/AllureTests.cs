@@ -24,8 +24,11 @@ public sealed record AllureTest(
 public sealed class AllureTests
 {
     private const int MaxTraceChars = 8192;
-    private readonly Dictionary<string, List<AllureResult>> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Attempt>> _groups = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+
+    /// <summary>One result file with its key, worked out once.</summary>
+    private readonly record struct Attempt(AllureResult Result, TestKey Key);
 
     public int ResultCount { get; private set; }
 
@@ -36,36 +39,51 @@ public sealed class AllureTests
         var group = result.HistoryId is { } history ? "h:" + history : "k:" + key.Value;
         if (!_groups.TryGetValue(group, out var list))
         {
-            _groups[group] = list = [];
+            _groups[group] = list = new List<Attempt>(1);
             _order.Add(group);
         }
-        list.Add(result);
+        list.Add(new Attempt(result, key));
     }
 
     public IEnumerable<AllureTest> Tests() => _order.Select(g => Fold(_groups[g]));
 
     /// <summary>Retries ordered by start time; the outcome is the last one, flaky when a failure and a pass are both there.</summary>
-    public static AllureTest Fold(IReadOnlyList<AllureResult> attempts)
+    public static AllureTest Fold(IReadOnlyList<AllureResult> attempts) =>
+        Fold(attempts.Select(r => new Attempt(r, TestKeys.FromAllure(r.FullName, r.Name, r.Labels))).ToList());
+
+    private static AllureTest Fold(List<Attempt> attempts)
     {
-        var ordered = attempts.Select((r, i) => (r, i)).OrderBy(x => x.r.Start ?? long.MaxValue).ThenBy(x => x.i).Select(x => x.r).ToList();
-        var last = ordered[^1];
-        var outcomes = ordered.Select(Outcome).ToList();
-        var anyPass = outcomes.Contains(TestOutcome.Passed);
-        var anyFail = outcomes.Any(o => o is TestOutcome.Failed or TestOutcome.Error);
+        // Most tests ran once: only retries need ordering.
+        var ordered = attempts.Count == 1 ? attempts
+            : attempts.Select((a, i) => (a, i)).OrderBy(x => x.a.Result.Start ?? long.MaxValue).ThenBy(x => x.i).Select(x => x.a).ToList();
+        var last = ordered[^1].Result;
+        bool anyPass = false, anyFail = false;
+        AllureResult? failing = null;
+        double duration = 0;
+        foreach (var (result, _) in ordered)
+        {
+            var attempt = Outcome(result);
+            anyPass |= attempt == TestOutcome.Passed;
+            if (attempt is TestOutcome.Failed or TestOutcome.Error)
+            {
+                anyFail = true;
+                failing = result;
+            }
+            duration += result.DurationMs;
+        }
         var outcome = Outcome(last);
         if (anyPass && anyFail) outcome = TestOutcome.Flaky;
         else if (outcome == TestOutcome.Passed && last.Flaky) outcome = TestOutcome.Flaky;
-        var failing = ordered.LastOrDefault(r => Outcome(r) is TestOutcome.Failed or TestOutcome.Error);
         var explained = failing ?? (outcome == TestOutcome.Skipped ? last : null);
         var step = failing is null ? null : FailingStep(failing.Steps);
         return new AllureTest(
-            TestKeys.FromAllure(last.FullName, last.Name, last.Labels),
+            ordered[^1].Key,
             last.Name,
             last.FullName,
             last.Label("testClass"),
             outcome,
             ordered.Count,
-            ordered.Sum(r => r.DurationMs),
+            duration,
             explained?.Message ?? step?.Message,
             explained is null ? null : Trace(explained.Trace ?? step?.Trace, explained.Steps));
     }

@@ -81,7 +81,7 @@ public static class RunWritesApi
         if (status != "running")
         {
             var closed = await reporter.UpdateAsync(new RunUpdate(status, NoStats, null));
-            if (closed.Completed is { } accepted) fanOut.Start(accepted);
+            if (closed.Completed is { } accepted) _ = fanOut.Start(accepted);
             view = closed.Run!;
         }
         return TypedResults.Created($"/api/runs/{metadata.Id}", ToDto(view.Summary));
@@ -109,7 +109,7 @@ public static class RunWritesApi
         var outcome = await grains.GetGrain<IReporterRunGrain>(run.Metadata.RunGuid).UpdateAsync(new RunUpdate(status, stats, (long?)duration));
         if (outcome.Status == RunUpdateStatus.NotFound)
             return ApiError.Of(StatusCodes.Status409Conflict, "CONFLICT", $"Run '{id}' came from /collect and cannot be updated");
-        if (outcome.Completed is { } accepted) fanOut.Start(accepted);
+        if (outcome.Completed is { } accepted) _ = fanOut.Start(accepted);
         var summary = outcome.Run!.Summary;
         var c = Mapping.CountsOf(summary);
         return TypedResults.Ok(new RunPatchedDto(summary.Metadata.Id, summary.Status, c.Total, c.Passed, c.Failed, c.Skipped, c.Flaky,

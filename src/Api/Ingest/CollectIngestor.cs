@@ -58,7 +58,7 @@ public sealed class CollectIngestor(
                 committed = true;
                 var metadata = Metadata(parsed, project, agentId, runGuid, receivedAt, path);
                 var accepted = await grains.GetGrain<IProjectGrain>(project.Id).AcceptRunAsync(new RunSubmission(metadata, parsed.Results));
-                fanOut.Start(accepted);
+                _ = fanOut.Start(accepted);
                 return new CollectOutcome.Accepted(accepted.Run, admission);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageUnavailableException)

@@ -31,11 +31,12 @@ public sealed class RunFanOut : IHostedService
     }
 
     /// <summary>Every accepted run passes here once, so this is also where ingest is counted.</summary>
-    public void Start(AcceptedRun accepted)
+    /// <returns>Completes once the run has been sent to its test grains (whether or not that succeeded).</returns>
+    public Task Start(AcceptedRun accepted)
     {
         _metrics.RunAccepted(SeismoMetrics.EntryPointOf(accepted.Run.Metadata.Source), accepted.Results.Length);
         Interlocked.Increment(ref _pending);
-        _lanes.GetOrAdd(accepted.Run.Metadata.ProjectId, _ => new Lane(this)).Enqueue(new StoredRun(accepted.Run, accepted.Results));
+        return _lanes.GetOrAdd(accepted.Run.Metadata.ProjectId, _ => new Lane(this)).Enqueue(new StoredRun(accepted.Run, accepted.Results));
     }
 
     /// <summary>Completes when every run handed over so far has reached its test grains (tests and benchmarks).</summary>
@@ -73,31 +74,38 @@ public sealed class RunFanOut : IHostedService
     {
         private readonly Lock _gate = new();
         private List<StoredRun> _queue = [];
+        private TaskCompletionSource _queueSent = NewSignal();
         private Task _loop = Task.CompletedTask;
 
         /// <summary>Completes once the lane has sent everything queued so far.</summary>
         public Task Idle { get { lock (_gate) return _loop; } }
 
-        public void Enqueue(StoredRun run)
+        public Task Enqueue(StoredRun run)
         {
             lock (_gate)
             {
                 _queue.Add(run);
                 if (_loop.IsCompleted) _loop = Task.Run(RunAsync);
+                return _queueSent.Task;
             }
         }
+
+        private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private async Task RunAsync()
         {
             while (true)
             {
                 List<StoredRun> batch;
+                TaskCompletionSource sent;
                 lock (_gate)
                 {
                     if (_queue.Count == 0) return;
                     (batch, _queue) = (_queue, []);
+                    (sent, _queueSent) = (_queueSent, NewSignal());
                 }
                 await owner.DispatchAsync(batch);
+                sent.SetResult();
                 // Runs that arrive within the linger join the next batch; an idle lane sends the next run at once.
                 if (owner._linger > TimeSpan.Zero) await Task.Delay(owner._linger);
             }

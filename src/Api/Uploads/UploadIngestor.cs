@@ -88,7 +88,15 @@ public sealed class UploadIngestor(
                 .RecordIngestAsync(new BuildIngested(target.BuildId, target.SessionId, accepted.Run.Metadata.Id, contents.Counts, final));
             var updated = await session.ReportAsync(new UploadProgress(Phase: UploadPhases.Generating, FilesExtracted: contents.Files,
                 TestsParsed: contents.Results.Length, Report: new UploadReport(ReportStatuses.Pending, DataPaths.ReportUrl(target.EnvId, target.Project.Id, target.BuildId), null)));
-            processor.Start(target.SessionId, _ => ExtractForReportAsync(target, zipPath, final));
+            // After the bookkeeping: activating every test grain queues storage reads ahead of the bookkeeping's writes.
+            var sent = fanOut.Start(accepted);
+            accepted = null;
+            // Results first: writing thousands of files for the report would slow the fan-out that makes them queryable.
+            processor.Start(target.SessionId, async _ =>
+            {
+                await sent;
+                await ExtractForReportAsync(target, zipPath, final);
+            });
             return new UploadOutcome.Stored(updated!);
         }
         catch (Exception e) when (!stored)
@@ -99,8 +107,8 @@ public sealed class UploadIngestor(
         }
         finally
         {
-            // After the bookkeeping: activating every test grain queues storage reads ahead of the bookkeeping's writes.
-            if (accepted is not null) fanOut.Start(accepted);
+            // Stored but the bookkeeping failed: the results still go to their test grains.
+            if (accepted is not null) _ = fanOut.Start(accepted);
         }
     }
 

@@ -15,10 +15,10 @@ public static class RunDispatcher
         DispatchAsync(grains, [new StoredRun(run, results)]);
 
     /// <param name="runs">Runs of one project, in any order.</param>
-    public static Task DispatchAsync(IGrainFactory grains, IReadOnlyList<StoredRun> runs)
+    public static async Task DispatchAsync(IGrainFactory grains, IReadOnlyList<StoredRun> runs)
     {
         var first = runs.FirstOrDefault(r => r.Results.Count > 0);
-        if (first is null) return Task.CompletedTask;
+        if (first is null) return;
         var projectId = first.Summary.Metadata.ProjectId;
         var tests = new GrainAddressing<ITestGrain>(grains, PublicIds.TestGrainKey(projectId, first.Results[0].KeyHash));
         // Every key is "{projectId:N}/{keyHash}": the project part is encoded once for the whole batch.
@@ -49,8 +49,12 @@ public static class RunDispatcher
         }
         // The calls are one-way: each returns once sent, so the loop holds no more than the one being built.
         var calls = new Task[count];
-        for (var i = 0; i < count; i++) calls[i] = Call(i);
-        return Task.WhenAll(calls);
+        for (var i = 0; i < count; i++)
+        {
+            calls[i] = Call(i);
+            if (i % 32 == 31) await Task.Yield();
+        }
+        await Task.WhenAll(calls);
     }
 
     private static List<KeyValuePair<string, TestApplication[]>> ByTest(IReadOnlyList<StoredRun> runs)

@@ -47,7 +47,9 @@ public static class RunDispatcher
             Encoding.UTF8.GetBytes(hash, key.AsSpan(prefix.Length));
             return tests.Get(key).ApplyAsync(applications);
         }
-        // The calls are one-way: each returns once sent, so the loop holds no more than the one being built.
+        // The calls are one-way: each returns once sent, so the loop holds no more than the one being built. Every new
+        // activation queues work on the thread pool; yielding now and then puts the rest of the run behind requests
+        // that came in meanwhile, so a run of 10,000 new tests does not hold up the queries that want to see it.
         var calls = new Task[count];
         for (var i = 0; i < count; i++)
         {

@@ -217,17 +217,26 @@ public sealed partial class ProjectGrain(
     public Task<Page<TestSummary>> ListTestsAsync(string? status, string? search, int limit, int offset)
     {
         var projectId = this.GetPrimaryKey();
-        var matches = new List<TestSummary>();
+        var matches = new List<(string Hash, TestLive Live, CatalogEntry Entry)>();
+        TestStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<TestStatus>(status, ignoreCase: true, out var parsed)) return Task.FromResult(new Page<TestSummary>([], 0));
+            wanted = parsed;
+        }
         foreach (var (hash, live) in state.State.Tests)
         {
             if (!_catalog.TryGetValue(hash, out var entry)) continue;
-            if (status is not null && !string.Equals(live.LastStatus.ToString(), status, StringComparison.OrdinalIgnoreCase)) continue;
+            if (wanted is { } only && live.LastStatus != only) continue;
             if (search is not null && !Matches(entry, search)) continue;
-            matches.Add(new TestSummary(PublicIds.TestId(projectId, hash), entry.Key, entry.Title, entry.FilePath,
-                live.LastStatus, live.LastDurationMs, live.LastRunId, live.LastResultIndex, live.LastRunAt, live.TotalRuns, live.IsQuarantined, entry.FullTitle,
-                live.Score, live.Label));
+            matches.Add((hash, live, entry));
         }
-        var page = matches.OrderByDescending(t => t.LastRunAt).ThenBy(t => t.Key, StringComparer.Ordinal).Skip(offset).Take(limit).ToArray();
+        // Summaries are built for the page only: a project may hold a hundred thousand tests.
+        var page = matches.OrderByDescending(t => t.Live.LastRunAt).ThenBy(t => t.Entry.Key, StringComparer.Ordinal).Skip(offset).Take(limit)
+            .Select(t => new TestSummary(PublicIds.TestId(projectId, t.Hash), t.Entry.Key, t.Entry.Title, t.Entry.FilePath,
+                t.Live.LastStatus, t.Live.LastDurationMs, t.Live.LastRunId, t.Live.LastResultIndex, t.Live.LastRunAt, t.Live.TotalRuns,
+                t.Live.IsQuarantined, t.Entry.FullTitle, t.Live.Score, t.Live.Label))
+            .ToArray();
         return Task.FromResult(new Page<TestSummary>(page, matches.Count));
     }
 

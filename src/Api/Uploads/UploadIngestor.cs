@@ -57,8 +57,7 @@ public sealed class UploadIngestor(
             UploadContents contents;
             try
             {
-                using var zip = ZipGuard.Open(zipPath);
-                contents = UploadResults.Read(zip, Limits);
+                contents = UploadResults.Read(zipPath, Limits);
                 if (contents.Results.Length == 0)
                     throw new ZipRejectedException("no_results", "The zip holds no Allure results (*-result.json) and no JUnit XML reports.");
             }

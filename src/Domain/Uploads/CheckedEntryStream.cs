@@ -2,15 +2,14 @@ using System.IO.Compression;
 
 namespace Seismo.Domain.Uploads;
 
-/// <summary>The bytes all entries of one archive may expand to, counted as they are read.</summary>
+/// <summary>The bytes all entries of one archive may expand to, counted as they are read (by one or several threads).</summary>
 internal sealed class ByteBudget(long limit)
 {
     private long _used;
 
     public void Take(int bytes)
     {
-        _used += bytes;
-        if (_used > limit) throw new ZipRejectedException("too_large", $"The zip expands to more than {limit} bytes.");
+        if (Interlocked.Add(ref _used, bytes) > limit) throw new ZipRejectedException("too_large", $"The zip expands to more than {limit} bytes.");
     }
 }
 

@@ -15,6 +15,9 @@ public static class ZipGuard
     private const int UnixRegular = 0x8000;
     private const int UnixDirectory = 0x4000;
 
+    // Below this, a share of the work is not worth a thread and a second view of the archive.
+    private const int MinFilesPerWorker = 256;
+
     /// <summary>The safe relative paths of the zip's files (folders left out), in archive order.</summary>
     /// <exception cref="ZipRejectedException">The archive is unreadable or unsafe.</exception>
     public static IReadOnlyList<string> Inspect(ZipArchive zip, ZipLimits limits)
@@ -59,6 +62,62 @@ public static class ZipGuard
             if (IsDirectory(entry)) continue;
             using var input = new CheckedEntryStream(OpenEntry(entry), entry, budget);
             read(SafePath(entry.FullName, limits), input);
+            input.ReadToEnd();
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// Like <see cref="Read(ZipArchive, ZipLimits, Action{string, Stream})"/> for the zip at <paramref name="zipPath"/>,
+    /// with the files <paramref name="parsesAhead"/> picks first handed to <paramref name="parse"/> on up to
+    /// <paramref name="workers"/> threads, each reading its own share of the archive. Then every file goes to
+    /// <paramref name="read"/> in archive order: a picked file with what <paramref name="parse"/> made of it, any other
+    /// as a checked stream. An upload of thousands of small result files is parsed on every core; a large file that must
+    /// be streamed (a JUnit report) is left to <paramref name="read"/>.
+    /// </summary>
+    /// <exception cref="ZipRejectedException">The archive is unsafe, or a file is: the first such file in archive order.</exception>
+    public static IReadOnlyList<string> Read<T>(string zipPath, ZipLimits limits, int workers, Func<string, bool> parsesAhead,
+        Func<string, Stream, T> parse, Action<string, T?, Stream?> read) where T : class
+    {
+        using var zip = Open(zipPath);
+        var files = Inspect(zip, limits);
+        var entries = Entries(zip).Where(e => !IsDirectory(e)).ToList();
+        var budget = new ByteBudget(limits.MaxUncompressedBytes);
+        var picked = Enumerable.Range(0, files.Count).Where(i => parsesAhead(files[i])).ToArray();
+        var parsed = new T?[files.Count];
+        var shares = Math.Max(1, Math.Min(workers, picked.Length / MinFilesPerWorker));
+        var failures = new (int Index, ZipRejectedException Error)?[shares];
+        Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares }, share =>
+        {
+            // Each share reads its own view of the file: a zip archive is not safe for concurrent reads.
+            using var own = share == 0 ? null : Open(zipPath);
+            var ownEntries = own is null ? entries : Entries(own).Where(e => !IsDirectory(e)).ToList();
+            for (var n = picked.Length * share / shares; n < picked.Length * (share + 1) / shares; n++)
+            {
+                var i = picked[n];
+                try
+                {
+                    using var input = new CheckedEntryStream(OpenEntry(ownEntries[i]), ownEntries[i], budget);
+                    parsed[i] = parse(files[i], input);
+                    input.ReadToEnd();
+                }
+                catch (ZipRejectedException e)
+                {
+                    failures[share] = (i, e);
+                    return;
+                }
+            }
+        });
+        if (failures.Where(f => f is not null).MinBy(f => f!.Value.Index) is { } first) throw first.Error;
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (parsesAhead(files[i]))
+            {
+                read(files[i], parsed[i], null);
+                continue;
+            }
+            using var input = new CheckedEntryStream(OpenEntry(entries[i]), entries[i], budget);
+            read(files[i], null, input);
             input.ReadToEnd();
         }
         return files;

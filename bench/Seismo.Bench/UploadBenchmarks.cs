@@ -210,8 +210,9 @@ internal static class UploadBenchmarks
 
     /// <summary>
     /// A server that has been running takes uploads with compiled code. Uploads of both formats go to a project of their
-    /// own first, each waited for until its report is generated, so that JIT tiering, first activations and report
-    /// generation are not in the measurement. The times to their 201 are printed to show the server had settled.
+    /// own first, each waited for until its session is done (the zip extracted for its report), and the queries the
+    /// measurement polls are asked once, so that JIT tiering and background work are not in the measurement. The times
+    /// to their 201 are printed to show the server had settled.
     /// </summary>
     private static async Task WarmUpAsync(HttpClient client, string path, string projectId, int rounds, int results)
     {
@@ -233,7 +234,7 @@ internal static class UploadBenchmarks
                 .Content.ReadFromJsonAsync<JsonElement>();
             answered.Add($"{clock.Elapsed.TotalSeconds:F2}");
             await WaitFinalAsync(client, session.GetProperty("id").GetString()!);
-            // The queries the measurement polls, compiled too (the answer does not matter here).
+            // The answer does not matter here.
             await QueryableAsync(client, projectId, results + 100);
         }
         Console.WriteLine($"warm-up: {rounds} uploads of {results:N0} Allure results, 201 after {string.Join(", ", answered)} s");

@@ -250,6 +250,12 @@ public interface IProjectPipelinesGrain : IGrainWithGuidKey
     [OneWay]
     Task RecordJoinAsync(JobJoin join);
 
+    /// <summary>
+    /// /collect runs being deleted: they leave the runs awaiting their pipeline and the join index. Returns, per
+    /// pipeline of their CI runs, the runs its jobs may hold (for <see cref="IPipelineGrain.DetachAsync"/>).
+    /// </summary>
+    Task<Dictionary<Guid, Guid[]>> ForgetRunsAsync(ObservationLink[] links);
+
     /// <summary>The jobs the given /collect runs joined, for those that joined one.</summary>
     [AlwaysInterleave]
     Task<JobJoin[]> FindJoinsAsync(string[] runIds);
@@ -283,6 +289,9 @@ public interface IPipelineGrain : IGrainWithGuidKey
 
     [OneWay]
     Task AttachAsync(ObservationLink link);
+
+    /// <summary>Deleted /collect runs leave the jobs they joined and their workflow runs' test aggregates, before this returns.</summary>
+    Task DetachAsync(Guid[] runGuids);
 
     [AlwaysInterleave]
     Task<bool> HasAttemptAsync(int attempt);

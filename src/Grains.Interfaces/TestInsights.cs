@@ -10,7 +10,7 @@ public sealed record JoinedRun(
     [property: Id(2)] Guid RunGuid,
     [property: Id(3)] DateTimeOffset RunAt);
 
-/// <summary>One test result of a joined run as test metrics count it.</summary>
+/// <summary>One test result of a joined run as test metrics count it (samples kept before <c>RunGuid</c> carry none).</summary>
 [GenerateSerializer, Immutable]
 public sealed record TestSample(
     [property: Id(0)] string Name,
@@ -19,7 +19,8 @@ public sealed record TestSample(
     [property: Id(3)] string KeyHash,
     [property: Id(4)] string JobName,
     [property: Id(5)] TestStatus Status,
-    [property: Id(6)] double DurationSeconds);
+    [property: Id(6)] double DurationSeconds,
+    [property: Id(7)] Guid RunGuid = default);
 
 /// <summary>The tests of one workflow run: counts by CircleCI's outcomes and one sample per result.</summary>
 [GenerateSerializer, Immutable]
@@ -42,13 +43,13 @@ public sealed record FlakeSample(
     [property: Id(1)] string? ClassName,
     [property: Id(2)] double DurationSeconds);
 
-/// <summary>A test's flakes in joined runs: how many, the seconds they took, and the latest one's job.</summary>
+/// <summary>A test's flakes in joined runs: how many, the seconds they took, and the latest one's job (null if unknown).</summary>
 [GenerateSerializer, Immutable]
 public sealed record FlakeFigures(
     [property: Id(0)] string KeyHash,
     [property: Id(1)] long TimesFlaked,
     [property: Id(2)] double TimeWastedSeconds,
-    [property: Id(3)] JobJoin Latest,
+    [property: Id(3)] JobJoin? Latest,
     [property: Id(4)] string? ClassName);
 
 /// <summary>
@@ -60,6 +61,12 @@ public interface IWorkflowTestsGrain : IGrainWithGuidKey
     /// <summary>From the pipeline, once per joined run (a run already folded is ignored).</summary>
     [OneWay]
     Task AddAsync(JoinedRun run);
+
+    /// <summary>
+    /// Deleted runs leave the counts and samples, and their flakes leave the project's tallies, before this returns.
+    /// Runs not folded in (or already removed) change nothing.
+    /// </summary>
+    Task RemoveAsync(Guid projectId, Guid[] runGuids);
 
     [AlwaysInterleave]
     Task<WorkflowTests> GetAsync();
@@ -73,7 +80,14 @@ public interface IWorkflowTestsGrain : IGrainWithGuidKey
 /// </summary>
 public interface ITestFlakesGrain : IGrainWithGuidKey
 {
-    Task AddAsync(JobJoin join, DateTimeOffset runAt, FlakeSample[] samples);
+    /// <summary>One joined run's flaky evidence; a run already counted for that workflow is ignored.</summary>
+    Task AddAsync(JoinedRun run, FlakeSample[] samples);
+
+    /// <summary>
+    /// A deleted run's flaky evidence in one workflow (the samples it added) leaves the tallies, written before this
+    /// returns; a test whose latest flake it was falls back to its next latest. A run not counted changes nothing.
+    /// </summary>
+    Task RemoveAsync(Guid workflowId, Guid runGuid, FlakeSample[] samples);
 
     [AlwaysInterleave]
     Task<FlakeFigures[]> GetAsync(string[] keyHashes);

@@ -20,6 +20,19 @@ public static class CollectJoin
             m.DurationMs is { } ms ? ms / 1000.0 : null);
     }
 
+    /// <summary>
+    /// Runs about to be deleted leave the pipelines they joined or wait for, and the test aggregates those kept of them
+    /// (each workflow run's test counts and samples, the project's flake tallies), before this returns. The calls go
+    /// down from the project grain and nothing below calls back into it, so they cannot deadlock with it.
+    /// </summary>
+    public static async Task ForgetAsync(IGrainFactory grains, Guid projectId, IEnumerable<RunSummary> runs)
+    {
+        var links = runs.Select(LinkOf).OfType<ObservationLink>().ToArray();
+        if (links.Length == 0) return;
+        var owners = await grains.GetGrain<IProjectPipelinesGrain>(projectId).ForgetRunsAsync(links);
+        await Task.WhenAll(owners.Select(o => grains.GetGrain<IPipelineGrain>(o.Key).DetachAsync(o.Value)));
+    }
+
     /// <summary>One one-way call per run to the project's pipelines, which attaches it or keeps it for its pipeline.</summary>
     public static void Notify(IGrainFactory grains, RunSummary run)
     {

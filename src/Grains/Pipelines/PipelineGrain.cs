@@ -107,6 +107,22 @@ public sealed class PipelineGrain(
         if (Attach(link)) await state.WriteStateAsync();
     }
 
+    public async Task DetachAsync(Guid[] runGuids)
+    {
+        if (state.State.Head is not { } head) return;
+        var gone = runGuids.ToHashSet();
+        var attempts = state.State.Attempts
+            .Select(a => (Attempt: a, Runs: a.Jobs.SelectMany(j => j.Observations).Select(o => o.RunGuid).Where(gone.Contains).Distinct().ToArray()))
+            .Where(a => a.Runs.Length > 0)
+            .ToList();
+        if (attempts.Count == 0) return;
+        // The aggregates first (their removal is idempotent): if one fails, the jobs still hold the runs and a retry finds them.
+        foreach (var (attempt, runs) in attempts)
+            await GrainFactory.GetGrain<IWorkflowTestsGrain>(WorkflowId(attempt.Attempt)).RemoveAsync(head.ProjectId, runs);
+        foreach (var job in attempts.SelectMany(a => a.Attempt.Jobs)) job.Observations.RemoveAll(o => gone.Contains(o.RunGuid));
+        await state.WriteStateAsync();
+    }
+
     // The run's attempt if the CI variables name it, else the latest; the job of the same name (case aside).
     private bool Attach(ObservationLink link)
     {

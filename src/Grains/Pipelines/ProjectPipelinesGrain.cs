@@ -96,6 +96,30 @@ public sealed class ProjectPipelinesGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task<Dictionary<Guid, Guid[]>> ForgetRunsAsync(ObservationLink[] links)
+    {
+        var s = state.State;
+        var changed = false;
+        var owners = new Dictionary<Guid, List<Guid>>();
+        foreach (var link in links)
+        {
+            var key = CiRunKey(link.Provider, link.CiRunId);
+            if (s.Pending.TryGetValue(key, out var waiting) && waiting.RemoveAll(l => l.RunGuid == link.RunGuid) > 0)
+            {
+                changed = true;
+                if (waiting.Count == 0) s.Pending.Remove(key);
+            }
+            changed |= s.Joins.Remove(link.RunId);
+            foreach (var id in s.ByCiRun.GetValueOrDefault(key) ?? [])
+            {
+                if (!owners.TryGetValue(id, out var runs)) owners[id] = runs = [];
+                runs.Add(link.RunGuid);
+            }
+        }
+        if (changed) await state.WriteStateAsync();
+        return owners.ToDictionary(o => o.Key, o => o.Value.ToArray());
+    }
+
     public async Task ClearAsync()
     {
         var projectId = this.GetPrimaryKey();

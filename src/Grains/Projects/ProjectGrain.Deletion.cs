@@ -6,8 +6,9 @@ namespace Seismo.Grains.Projects;
 
 /// <summary>
 /// Run deletion (DELETE /api/runs/{id}, and retention through <see cref="DeleteRunsBeforeAsync"/>). The runs leave
-/// the log, their archives and artifacts leave the disk, and the counters are corrected at once; each affected test
-/// is then replayed from its remaining runs in the background. Which tests await that replay is part of the project's
+/// the log, their archives and artifacts leave the disk, and the counters (and the pipelines' test aggregates of the
+/// runs that joined a job) are corrected at once; each affected test is then replayed from its remaining runs in the
+/// background. Which tests await that replay is part of the project's
 /// state, written with the deletion, so a crash in between resumes it on activation rather than leaving them stale.
 /// </summary>
 public sealed partial class ProjectGrain
@@ -67,6 +68,8 @@ public sealed partial class ProjectGrain
 
     private async Task DeleteLoggedAsync(IReadOnlyList<StoredRun> runs)
     {
+        // The pipelines' test aggregates first, while the runs' results can still be read by a join on its way.
+        await Pipelines.CollectJoin.ForgetAsync(GrainFactory, this.GetPrimaryKey(), runs.Select(r => r.Summary));
         await store.DeleteRunsAsync(this.GetPrimaryKey(), runs.Select(r => r.Summary.Metadata.RunGuid).ToList());
         foreach (var run in runs)
         {

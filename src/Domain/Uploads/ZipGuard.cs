@@ -18,6 +18,8 @@ public static class ZipGuard
     // Below this, a share of the work is not worth a thread and a second view of the archive.
     private const int MinFilesPerWorker = 256;
 
+    public const long MaxMappedBytes = 64L * 1024 * 1024;
+
     /// <summary>The safe relative paths of the zip's files (folders left out), in archive order.</summary>
     /// <exception cref="ZipRejectedException">The archive is unreadable or unsafe.</exception>
     public static IReadOnlyList<string> Inspect(ZipArchive zip, ZipLimits limits)
@@ -142,19 +144,24 @@ public static class ZipGuard
     }
 
     /// <summary>
-    /// Opens the zip through a read-only memory map of the file: reading an entry then costs no system call, where a
-    /// file stream asks for the file's length and position for each of thousands of small entries. The map is backed by
-    /// the file, so the archive is not loaded into memory.
+    /// Opens the zip. One of up to <see cref="MaxMappedBytes"/> is read through a read-only memory map of the file:
+    /// reading an entry then costs no system call, where a file stream asks for the file's length and position for each
+    /// of thousands of small entries. A larger zip is read as a file stream: its size is in large files (attachments),
+    /// and the pages of a map count as the process's resident memory.
     /// </summary>
     public static ZipArchive Open(string zipPath)
     {
         // A missing file is not the client's fault: that error is left to surface as it is.
-        if (new FileInfo(zipPath).Length == 0) throw new ZipRejectedException("not_a_zip", "The body is not a readable zip archive: it is empty");
+        var length = new FileInfo(zipPath).Length;
+        if (length == 0) throw new ZipRejectedException("not_a_zip", "The body is not a readable zip archive: it is empty");
         Stream? stream = null;
         try
         {
-            using (var map = MemoryMappedFile.CreateFromFile(zipPath, FileMode.Open, null, 0, MemoryMappedFileAccess.Read))
-                stream = map.CreateViewStream(0, 0, MemoryMappedFileAccess.Read);
+            if (length > MaxMappedBytes)
+                stream = new FileStream(zipPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+            else
+                using (var map = MemoryMappedFile.CreateFromFile(zipPath, FileMode.Open, null, 0, MemoryMappedFileAccess.Read))
+                    stream = map.CreateViewStream(0, 0, MemoryMappedFileAccess.Read);
             return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or NotSupportedException)

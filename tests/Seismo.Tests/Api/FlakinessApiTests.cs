@@ -28,16 +28,6 @@ public sealed class FlakinessApiTests(SeismoFixture fixture) : IClassFixture<Sei
         }
     }
 
-    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
-            await Task.Delay(100);
-        }
-    }
 
     private static JsonElement Row(JsonElement list, string title) =>
         list.GetProperty("data").EnumerateArray().Single(r => r.GetProperty("testTitle").GetString() == title);
@@ -52,7 +42,7 @@ public sealed class FlakinessApiTests(SeismoFixture fixture) : IClassFixture<Sei
 
         await IngestAsync(agent, 30);
 
-        var list = await EventuallyAsync(() => agent.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={projectId}"),
+        var list = await Eventually.ReadAsync(() => agent.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={projectId}"),
             l => Row(l, "wobbly").GetProperty("isQuarantined").GetBoolean() && Row(l, "steady").GetProperty("totalRuns").GetInt64() == 30);
         var data = list.GetProperty("data").EnumerateArray().ToList();
         Assert.Equal(3, data.Count);
@@ -108,7 +98,7 @@ public sealed class FlakinessApiTests(SeismoFixture fixture) : IClassFixture<Sei
         var agent = _seismo.ClientWithKey(key);
         await _seismo.Admin().PatchAsJsonAsync($"/api/projects/{projectId}/settings", new { flakinessThreshold = 0.1 });
         await IngestAsync(agent, 30);
-        var list = await EventuallyAsync(() => agent.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={projectId}"),
+        var list = await Eventually.ReadAsync(() => agent.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={projectId}"),
             l => Row(l, "wobbly").GetProperty("isQuarantined").GetBoolean());
         var wobbly = Row(list, "wobbly").GetProperty("testId").GetString()!;
         var steady = Row(list, "steady").GetProperty("testId").GetString()!;
@@ -128,7 +118,7 @@ public sealed class FlakinessApiTests(SeismoFixture fixture) : IClassFixture<Sei
         Assert.False((await release.JsonAsync()).GetProperty("isQuarantined").GetBoolean());
         await IngestAsync(agent, 9, firstRun: 30);
 
-        list = await EventuallyAsync(() => agent.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={projectId}"),
+        list = await Eventually.ReadAsync(() => agent.GetFromJsonAsync<JsonElement>($"/api/flakiness?projectId={projectId}"),
             l => Row(l, "wobbly").GetProperty("totalRuns").GetInt64() == 39);
         Assert.Equal("FLAKY", Row(list, "wobbly").GetProperty("label").GetString());
         Assert.False(Row(list, "wobbly").GetProperty("isQuarantined").GetBoolean()); // the person's release holds

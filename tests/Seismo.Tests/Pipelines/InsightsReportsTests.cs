@@ -10,16 +10,6 @@ public sealed class InsightsReportsTests(SeismoFixture fixture) : IClassFixture<
 {
     private readonly SeismoFactory _seismo = fixture.Seismo;
 
-    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
-            await Task.Delay(100);
-        }
-    }
 
     [Fact]
     public async Task Flaky_tests_come_from_the_scorer_with_the_jobs_of_their_flaky_runs_and_test_metrics_from_the_last_ten_runs()
@@ -44,7 +34,7 @@ public sealed class InsightsReportsTests(SeismoFixture fixture) : IClassFixture<
         }
 
         // Runs 2, 5, …, 29 failed, all in joined runs: 10 failures of 2 s each, the last in pipeline 30, job 30.
-        var flaky = await EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/flaky/flaky-tests"),
+        var flaky = await Eventually.ReadAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/flaky/flaky-tests"),
             f => f.GetProperty("flaky-tests").GetArrayLength() == 1 && f.GetProperty("flaky-tests")[0].GetProperty("time-wasted").GetInt64() == 20);
         Assert.Equal(1, flaky.GetProperty("total-flaky-tests").GetDouble());
         var item = flaky.GetProperty("flaky-tests")[0];
@@ -56,7 +46,7 @@ public sealed class InsightsReportsTests(SeismoFixture fixture) : IClassFixture<
         Assert.Equal(10, item.GetProperty("times-flaked").GetInt64()); // the scorer counted no pass-on-retry: the failures in joined runs
 
         // The 10 most recent runs are 20..29: failures in 20, 23, 26, 29.
-        var metrics = await EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/flaky/workflows/CI/test-metrics"),
+        var metrics = await Eventually.ReadAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/flaky/workflows/CI/test-metrics"),
             m => m.GetProperty("total_test_runs").GetInt64() == 30);
         Assert.Equal(10, metrics.GetProperty("test_runs").GetArrayLength());
         Assert.Equal((30L, 3L), (metrics.GetProperty("total_test_runs").GetInt64(), metrics.GetProperty("average_test_count").GetInt64()));
@@ -113,7 +103,7 @@ public sealed class InsightsReportsTests(SeismoFixture fixture) : IClassFixture<
 
         // By hand: 9 failures and 9 passes on retry in joined runs → 18 flakes, 9 × 2 + 9 × 3 = 45 s wasted; the latest is i = 43:
         // pipeline 44, job 44. The scorer's own count (the 9 passes on retry) is lower, and the unjoined failures are not in either.
-        var flaky = await EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/long/flaky-tests"),
+        var flaky = await Eventually.ReadAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/long/flaky-tests"),
             f => f.GetProperty("flaky-tests").GetArrayLength() == 1 && f.GetProperty("flaky-tests")[0].GetProperty("times-flaked").GetInt64() == 18);
         var item = Assert.Single(flaky.GetProperty("flaky-tests").EnumerateArray());
         Assert.Equal(("wobbly", "com.acme.Cart", "unit", "CI"), (item.GetProperty("test-name").GetString(), item.GetProperty("classname").GetString(),
@@ -127,7 +117,7 @@ public sealed class InsightsReportsTests(SeismoFixture fixture) : IClassFixture<
 
         // The last ten pipelines are i = 35..44: wobbly failed in 36 and 41 (passes on retry are not failures); its durations
         // 1, 2, 1, 3, 1, 1, 2, 1, 3, 1 s give a nearest-rank p95 of 3 s. Each run has 3 tests.
-        var metrics = await EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/long/workflows/CI/test-metrics"),
+        var metrics = await Eventually.ReadAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v2/insights/gh/acme/long/workflows/CI/test-metrics"),
             m => m.GetProperty("total_test_runs").GetInt64() == 30);
         Assert.Equal(Enumerable.Range(36, 10).Reverse().Select(n => (long)n), metrics.GetProperty("test_runs").EnumerateArray().Select(r => r.GetProperty("pipeline_number").GetInt64()));
         Assert.Equal(3, metrics.GetProperty("average_test_count").GetInt64());

@@ -16,16 +16,6 @@ public sealed class RunDeletionInsightsTests(SeismoFixture fixture) : IClassFixt
     private const string Slug = "gh/acme/runfix";
     private readonly SeismoFactory _seismo = fixture.Seismo;
 
-    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
-            await Task.Delay(50);
-        }
-    }
 
     private static Dictionary<string, string> Ci(int? ciRun, string sha)
     {
@@ -107,7 +97,7 @@ public sealed class RunDeletionInsightsTests(SeismoFixture fixture) : IClassFixt
     }
 
     private static Task<JsonElement> FlakesCountedAsync(HttpClient client, long times) =>
-        EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/v2/insights/{Slug}/flaky-tests"),
+        Eventually.ReadAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/v2/insights/{Slug}/flaky-tests"),
             f => f.GetProperty("flaky-tests").GetArrayLength() == 1 && f.GetProperty("flaky-tests")[0].GetProperty("times-flaked").GetInt64() == times);
 
     [Fact]
@@ -126,7 +116,7 @@ public sealed class RunDeletionInsightsTests(SeismoFixture fixture) : IClassFixt
         Assert.Equal(("wobbly", 10L, 23L, 30L, 30L), Flake(item));
         Assert.Equal(await WorkflowIdAsync(client, 30), item.GetProperty("workflow-id").GetString());
         // The last ten pipelines (i = 20..29, 3 tests each): wobbly failed at 20, 23, 26, 29; its durations 2,1,1,2,1,1,2,1,1,5 s → p95 5 s.
-        var metrics = await EventuallyAsync(() => MetricsAsync(client), m => m.GetProperty("total_test_runs").GetInt64() == 30);
+        var metrics = await Eventually.ReadAsync(() => MetricsAsync(client), m => m.GetProperty("total_test_runs").GetInt64() == 30);
         Assert.Equal((30L, 3L, 4L, 10L, 5.0, "slow,wobbly,steady"), Metrics(metrics));
         Assert.Equal((1L, 2L, 3L), RunCounts(metrics, 30));
         Assert.Equal(1, await JobArtifactsAsync(client, 30));
@@ -209,7 +199,7 @@ public sealed class RunDeletionInsightsTests(SeismoFixture fixture) : IClassFixt
         // Only the kept run joins job 2: one artifact, one test, passed.
         const string slug = "gh/acme/runfix-pending";
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/api/v2/project/{slug}/2/artifacts")).GetProperty("items").GetArrayLength());
-        var metrics = await EventuallyAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/v2/insights/{slug}/workflows/CI/test-metrics"),
+        var metrics = await Eventually.ReadAsync(() => client.GetFromJsonAsync<JsonElement>($"/api/v2/insights/{slug}/workflows/CI/test-metrics"),
             m => m.GetProperty("total_test_runs").GetInt64() > 0);
         var newest = metrics.GetProperty("test_runs")[0];
         Assert.Equal(2, newest.GetProperty("pipeline_number").GetInt64());

@@ -90,7 +90,7 @@ public sealed class ReportedTestsApiTests(SeismoFixture fixture) : IClassFixture
         var catalog = await http.GetFromJsonAsync<JsonElement>($"/api/tests?projectId={projectId}");
         Assert.Equal(1, catalog.GetProperty("total").GetInt64());
         Assert.Equal(testId, catalog.GetProperty("data")[0].GetProperty("testId").GetString());
-        var history = await ReporterClient.EventuallyAsync(() => http.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 2);
+        var history = await Eventually.ReadAsync(() => http.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 2);
         Assert.Equal(2, history.GetProperty("total").GetInt32());
         Assert.Equal(new string?[] { "failed", "passed" }, history.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("status").GetString()).ToArray());
     }

@@ -39,15 +39,4 @@ public static class ReporterClient
     public static async Task<JsonElement> HistoryAsync(this HttpClient http, string testId) =>
         await http.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}/history");
 
-    /// <summary>Reads until the condition holds (test grains apply runs after the answer), at most 20 s.</summary>
-    public static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
-            await Task.Delay(50);
-        }
-    }
 }

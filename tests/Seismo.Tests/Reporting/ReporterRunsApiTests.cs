@@ -76,7 +76,7 @@ public sealed class ReporterRunsApiTests(SeismoFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         await _seismo.DrainAsync();
 
-        var history = await ReporterClient.EventuallyAsync(() => http.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 1);
+        var history = await Eventually.ReadAsync(() => http.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 1);
         Assert.Equal(1, history.GetProperty("total").GetInt32());
         var detail = await http.GetFromJsonAsync<JsonElement>($"/api/runs/{runId}");
         Assert.Equal("failed", detail.GetProperty("status").GetString());
@@ -104,7 +104,7 @@ public sealed class ReporterRunsApiTests(SeismoFixture fixture) : IClassFixture<
         Assert.Equal("cancelled", (await http.CloseRunAsync(second, "failed")).GetProperty("status").GetString());
         await _seismo.DrainAsync();
 
-        var history = await ReporterClient.EventuallyAsync(() => http.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 1);
+        var history = await Eventually.ReadAsync(() => http.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 1);
         Assert.Equal(1, history.GetProperty("total").GetInt32());
         Assert.Equal(first, history.GetProperty("data")[0].GetProperty("runId").GetString());
         var cancelled = await http.GetFromJsonAsync<JsonElement>($"/api/runs?projectId={projectId}&status=cancelled");

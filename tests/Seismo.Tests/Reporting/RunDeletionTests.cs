@@ -55,7 +55,7 @@ public sealed class RunDeletionTests(SeismoFixture fixture) : IClassFixture<Seis
         for (var i = 0; i < 6; i++) runs.Add(await ReportRunAsync(http, projectId, i));
         foreach (var i in new[] { 0, 2, 4 }) await ReportRunAsync(expected, expectedId, i);
         await _seismo.DrainAsync();
-        await ReporterClient.EventuallyAsync(() => TestAsync(http, projectId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 6);
+        await Eventually.ReadAsync(() => TestAsync(http, projectId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 6);
 
         var admin = _seismo.Admin();
         foreach (var i in new[] { 1, 3, 5 })
@@ -75,7 +75,7 @@ public sealed class RunDeletionTests(SeismoFixture fixture) : IClassFixture<Seis
 
         await ReplayedAsync(projectId);
         await _seismo.DrainAsync();
-        await ReporterClient.EventuallyAsync(() => TestAsync(expected, expectedId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 3);
+        await Eventually.ReadAsync(() => TestAsync(expected, expectedId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 3);
         foreach (var title in new[] { "wobbly", "steady" })
         {
             var actual = await TestAsync(http, projectId, title);
@@ -91,8 +91,8 @@ public sealed class RunDeletionTests(SeismoFixture fixture) : IClassFixture<Seis
         await ReportRunAsync(http, projectId, 6);
         await ReportRunAsync(expected, expectedId, 6);
         await _seismo.DrainAsync();
-        var after = await ReporterClient.EventuallyAsync(() => TestAsync(http, projectId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 4);
-        var afterExpected = await ReporterClient.EventuallyAsync(() => TestAsync(expected, expectedId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 4);
+        var after = await Eventually.ReadAsync(() => TestAsync(http, projectId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 4);
+        var afterExpected = await Eventually.ReadAsync(() => TestAsync(expected, expectedId, "wobbly"), t => t.GetProperty("totalRuns").GetInt64() == 4);
         foreach (var field in Compared) Assert.Equal(afterExpected.GetProperty(field).GetRawText(), after.GetProperty(field).GetRawText());
     }
 

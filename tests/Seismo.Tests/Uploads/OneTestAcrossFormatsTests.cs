@@ -39,7 +39,7 @@ public sealed class OneTestAcrossFormatsTests
         var testId = posted.GetProperty("testId").GetString()!;
         var catalog = await agent.GetFromJsonAsync<JsonElement>($"/api/tests?projectId={kit.ProjectId}");
         Assert.Equal(testId, Assert.Single(catalog.GetProperty("data").EnumerateArray()).GetProperty("testId").GetString());
-        var history = await ReporterClient.EventuallyAsync(() => agent.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 3);
+        var history = await Eventually.ReadAsync(() => agent.HistoryAsync(testId), h => h.GetProperty("total").GetInt32() >= 3);
         Assert.Equal(["passed", "passed", "failed"], history.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("status").GetString()));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Seismo.Grains.Hosting;
+using Seismo.Grains.Storage;
 
 namespace Seismo.Grains.Notifications;
 
@@ -17,24 +18,22 @@ public sealed class NotificationInboxGrain(
     private static readonly NotificationComposer Composer = new();
 
     private NotificationInbox Inbox { get; set; } = null!;
-    private IGrainTimer? _flush;
+    private WriteBehind<InboxState> _writes = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Inbox = new NotificationInbox(state.State);
+        _writes = new WriteBehind<InboxState>(this, state, options.Value.InboxFlushDelay);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.PendingAsync();
 
     public Task<Notification[]> RaiseAsync(NotificationDraft[] drafts)
     {
         if (drafts.Length == 0) return Task.FromResult<Notification[]>([]);
         var created = Inbox.Add(drafts, clock.GetUtcNow());
-        if (created.Length > 0 && _flush is null)
-        {
-            _flush = this.RegisterGrainTimer(_ => FlushAsync(), new GrainTimerCreationOptions(options.Value.InboxFlushDelay, Timeout.InfiniteTimeSpan));
-        }
+        if (created.Length > 0) _writes.Soon();
         return Task.FromResult(created);
     }
 
@@ -47,39 +46,21 @@ public sealed class NotificationInboxGrain(
     public async Task<bool> MarkReadAsync(Guid id, Guid? scope)
     {
         if (!Inbox.MarkRead(id, scope, out var changed)) return false;
-        if (changed) await SaveAsync();
+        if (changed) await _writes.NowAsync();
         return true;
     }
 
     public async Task<int> MarkAllReadAsync(Guid? scope)
     {
         var marked = Inbox.MarkAllRead(scope);
-        if (marked > 0) await SaveAsync();
+        if (marked > 0) await _writes.NowAsync();
         return marked;
     }
 
     public async Task<bool> DeleteAsync(Guid id, Guid? scope)
     {
         if (!Inbox.Delete(id, scope)) return false;
-        await SaveAsync();
+        await _writes.NowAsync();
         return true;
-    }
-
-    private Task FlushAsync() => _flush is null ? Task.CompletedTask : SaveAsync();
-
-    // A failed write leaves memory ahead of the store: the next activation starts over from the store.
-    private async Task SaveAsync()
-    {
-        _flush?.Dispose();
-        _flush = null;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
     }
 }

@@ -1,3 +1,5 @@
+using Seismo.Grains.Storage;
+
 namespace Seismo.Grains.Pipelines;
 
 [GenerateSerializer]
@@ -47,16 +49,16 @@ public sealed class TestFlakesGrain(
     private static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<(Guid Run, Guid Workflow), long> _byRun = [];
-    private IGrainTimer? _flush;
+    private WriteBehind<TestFlakesState> _writes = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _writes = new WriteBehind<TestFlakesState>(this, state, FlushDelay);
         foreach (var (number, run) in state.State.Runs) _byRun[(run.RunGuid, run.Join.WorkflowId)] = number;
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        _flush is null ? Task.CompletedTask : SaveAsync();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes.PendingAsync();
 
     public Task AddAsync(JoinedRun run, FlakeSample[] samples)
     {
@@ -80,7 +82,7 @@ public sealed class TestFlakesGrain(
                 tally.ClassName = sample.ClassName;
             }
         }
-        _flush ??= this.RegisterGrainTimer(_ => SaveAsync(), new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+        _writes.Soon();
         return Task.CompletedTask;
     }
 
@@ -105,7 +107,7 @@ public sealed class TestFlakesGrain(
             tally.Latest = latest?.Join;
             tally.LatestAt = latest?.At ?? default;
         }
-        await SaveAsync();
+        await _writes.NowAsync();
     }
 
     public Task<FlakeFigures[]> GetAsync(string[] keyHashes) => Task.FromResult(keyHashes
@@ -115,8 +117,7 @@ public sealed class TestFlakesGrain(
 
     public async Task ClearAsync()
     {
-        _flush?.Dispose();
-        _flush = null;
+        _writes.Cancel();
         _byRun.Clear();
         await state.ClearStateAsync();
         state.State = new TestFlakesState();
@@ -136,21 +137,5 @@ public sealed class TestFlakesGrain(
         if (i == 0 && recent.Count >= KeptRecent) return;
         recent.Insert(i, number);
         if (recent.Count > KeptRecent) recent.RemoveAt(0);
-    }
-
-    // A failed write leaves memory ahead of the store: the next activation starts over from the store.
-    private async Task SaveAsync()
-    {
-        _flush?.Dispose();
-        _flush = null;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
     }
 }

@@ -8,12 +8,17 @@ namespace Seismo.Api.Live;
 /// order, but an Orleans client may run its observer's calls concurrently, so batches can arrive swapped. An event
 /// ahead of a gap is held until the gap fills; a gap still open after the timeout is read from the project's replay
 /// buffer, and what that cannot supply (a crash's unused numbers, a failed read) is skipped, so no stream stalls.
-/// Events at or below the last one published are dropped. The first event seen for a project starts its sequence.
+/// Events at or below the last one published are dropped. A project's first event starts its sequence at once; when a
+/// node first hears of a project later in its life, the lowest event seen within <see cref="StartWindow"/> starts it
+/// (a batch may have overtaken the one before it), and anything older that arrives after that is dropped.
 /// </summary>
 public sealed class LiveSequencer : IDisposable
 {
     /// <summary>Held events per project beyond which the gap is skipped at once rather than waited for.</summary>
     public const int MaxHeld = 10_000;
+
+    /// <summary>How long the first events a node sees of a project (other than its very first) wait for earlier ones.</summary>
+    public static readonly TimeSpan StartWindow = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A project silent this long (up to twice it) forgets its place; its next event starts afresh.</summary>
     public static readonly TimeSpan IdleExpiry = TimeSpan.FromMinutes(10);
@@ -68,7 +73,11 @@ public sealed class LiveSequencer : IDisposable
                 // Swept away between the lookup and the lock: the next lookup makes a fresh one.
                 if (line.Removed) continue;
                 line.Touched = true;
-                if (line.Next == 0) line.Next = events[0].Sequence;
+                if (line.Next == 0)
+                {
+                    Start(line, events);
+                    return;
+                }
                 // The usual case: nothing held, and the batch continues exactly where the last one ended.
                 if (line.HeldCount == 0 && events[0].Sequence == line.Next && IsContiguous(events))
                 {
@@ -82,6 +91,30 @@ public sealed class LiveSequencer : IDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>Under the line's lock, before its sequence has started: holds the events and starts it when it may.</summary>
+    private void Start(Line line, LiveEvent[] events)
+    {
+        foreach (var e in events) line.Hold(e);
+        if (line.LowestHeld == 1) BeginAtLowest(line);
+        else line.StartTimer ??= _clock.CreateTimer(s => StartWindowEnded((Line)s!), line, StartWindow, Timeout.InfiniteTimeSpan);
+    }
+
+    private void StartWindowEnded(Line line)
+    {
+        lock (line)
+        {
+            if (!line.Removed && line.Next == 0 && line.HeldCount > 0) BeginAtLowest(line);
+        }
+    }
+
+    private void BeginAtLowest(Line line)
+    {
+        line.StartTimer?.Dispose();
+        line.StartTimer = null;
+        line.Next = line.LowestHeld;
+        Release(line);
     }
 
     private static bool IsContiguous(LiveEvent[] events)
@@ -173,6 +206,7 @@ public sealed class LiveSequencer : IDisposable
     {
         line.Removed = true;
         line.Timer?.Dispose();
+        line.StartTimer?.Dispose();
         _lines.TryRemove(new KeyValuePair<Guid, Line>(line.Project, line));
     }
 
@@ -199,6 +233,9 @@ public sealed class LiveSequencer : IDisposable
         public long GapAt;
 
         public ITimer? Timer;
+
+        /// <summary>Runs while the first events seen wait for earlier ones (see <see cref="StartWindow"/>).</summary>
+        public ITimer? StartTimer;
         public bool Fetching;
         public bool Touched;
         public bool Removed;

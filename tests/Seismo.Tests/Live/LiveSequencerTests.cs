@@ -102,13 +102,33 @@ public sealed class LiveSequencerTests : IDisposable
     }
 
     [Fact]
-    public void The_first_event_seen_starts_the_projects_sequence()
+    public void A_projects_first_event_starts_its_sequence_at_once()
+    {
+        Deliver(1, 2);
+        Assert.Equal([1L, 2], Published());
+    }
+
+    [Fact]
+    public void Joining_a_project_later_the_lowest_event_seen_within_the_start_window_starts_it()
     {
         Deliver(41, 42);
         Deliver(40);
-        Deliver(43);
+        Assert.Empty(Published());
 
-        Assert.Equal([41L, 42, 43], Published());
+        _clock.Advance(LiveSequencer.StartWindow);
+        Assert.Equal([40L, 41, 42], Published());
+        Deliver(39);
+        Deliver(43);
+        Assert.Equal([40L, 41, 42, 43], Published());
+    }
+
+    [Fact]
+    public void An_overtaken_first_event_of_a_project_still_comes_first()
+    {
+        Deliver(2, 3);
+        Deliver(1);
+        Assert.Equal([1L, 2, 3], Published());
+        Assert.Empty(_fetches);
     }
 
     [Fact]
@@ -261,6 +281,7 @@ public sealed class LiveSequencerTests : IDisposable
         Assert.Equal(0, _sequencer.ProjectCount);
 
         Deliver(9);
+        _clock.Advance(LiveSequencer.StartWindow);
         Assert.Equal([1L, 2, 9], Published());
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.ExceptionServices;
 
 namespace Seismo.Domain.Uploads;
 
@@ -89,7 +90,30 @@ public static class ZipGuard
         var parsed = new T?[files.Count];
         var shares = Math.Max(1, Math.Min(workers, picked.Length / MinFilesPerWorker));
         var failures = new (int Index, ZipRejectedException Error)?[shares];
-        Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares }, share =>
+        try
+        {
+            Parallel.For(0, shares, new ParallelOptions { MaxDegreeOfParallelism = shares }, ParseShare);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // Not a refusal (those are kept per share below): surface it as the single reader would have.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        if (failures.Where(f => f is not null).MinBy(f => f!.Value.Index) is { } first) throw first.Error;
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (parsesAhead(files[i]))
+            {
+                read(files[i], parsed[i], null);
+                continue;
+            }
+            using var input = new CheckedEntryStream(OpenEntry(entries[i]), entries[i], budget);
+            read(files[i], null, input);
+            input.ReadToEnd();
+        }
+        return files;
+
+        void ParseShare(int share)
         {
             // Each share reads its own view of the file: a zip archive is not safe for concurrent reads.
             using var own = share == 0 ? null : Open(zipPath);
@@ -109,20 +133,7 @@ public static class ZipGuard
                     return;
                 }
             }
-        });
-        if (failures.Where(f => f is not null).MinBy(f => f!.Value.Index) is { } first) throw first.Error;
-        for (var i = 0; i < files.Count; i++)
-        {
-            if (parsesAhead(files[i]))
-            {
-                read(files[i], parsed[i], null);
-                continue;
-            }
-            using var input = new CheckedEntryStream(OpenEntry(entries[i]), entries[i], budget);
-            read(files[i], null, input);
-            input.ReadToEnd();
         }
-        return files;
     }
 
     /// <summary>Inspects the zip, then writes its files under <paramref name="target"/> (which must not exist yet).</summary>

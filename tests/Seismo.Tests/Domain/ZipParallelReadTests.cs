@@ -43,6 +43,14 @@ public sealed class ZipParallelReadTests
     }
 
     [Fact]
+    public void A_failure_that_is_not_a_refusal_surfaces_as_itself_not_wrapped()
+    {
+        var zipPath = Write(Zips.Of(Enumerable.Range(0, 1200).Select(i => ($"{i}-result.json", "x")).ToArray()));
+        Assert.Throws<InvalidOperationException>(() => ZipGuard.Read<string>(zipPath, ZipLimits.Default, 4, IsResult,
+            (name, _) => name == "900-result.json" ? throw new InvalidOperationException("disk gone") : name, (_, _, _) => { }));
+    }
+
+    [Fact]
     public void An_empty_or_foreign_file_is_not_a_zip()
     {
         var zipPath = Write([]);

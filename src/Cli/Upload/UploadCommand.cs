@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Seismo.Cli.Hosting;
 using Seismo.Cli.Http;
+using Seismo.Domain.IO;
 
 namespace Seismo.Cli.Upload;
 
@@ -159,37 +160,20 @@ public sealed class UploadCommand(CliHost host, CliConsole console, SeismoClient
     }
 
     /// <summary>Reports how many bytes of the body have been read, i.e. handed to the connection.</summary>
-    private sealed class CountingStream(Stream inner, Action<long> onProgress) : Stream
+    private sealed class CountingStream(Stream inner, Action<long> onProgress) : ReadOnlyStreamView(inner)
     {
-        private long _read;
+        public override long Length => Inner.Length;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override int Read(byte[] buffer, int offset, int count) => Count(Inner.Read(buffer, offset, count));
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
+            Count(await Inner.ReadAsync(buffer, cancellationToken));
 
         private int Count(int read)
         {
-            _read += read;
-            onProgress(_read);
+            BytesRead += read;
+            onProgress(BytesRead);
             return read;
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Seismo.Domain.IO;
 
 namespace Seismo.Domain.Uploads;
 
@@ -17,28 +18,22 @@ internal sealed class ByteBudget(long limit)
 /// One zip entry's content, read-only and checked as it is read: no more bytes than its header declares, the archive's
 /// total within its budget, and corrupt data refused as <c>unreadable_entry</c> instead of surfacing as an I/O error.
 /// </summary>
-internal sealed class CheckedEntryStream(Stream inner, ZipArchiveEntry entry, ByteBudget budget) : Stream
+internal sealed class CheckedEntryStream(Stream inner, ZipArchiveEntry entry, ByteBudget budget) : ReadOnlyStreamView(inner)
 {
-    private long _read;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => entry.Length;
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
         int read;
-        try { read = inner.Read(buffer); }
+        try { read = Inner.Read(buffer); }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new ZipRejectedException("unreadable_entry", $"Entry '{ZipGuard.Printable(entry.FullName)}' is corrupt: {e.Message}", e);
         }
-        _read += read;
-        if (_read > entry.Length)
+        BytesRead += read;
+        if (BytesRead > entry.Length)
             throw new ZipRejectedException("size_mismatch", $"Entry '{ZipGuard.Printable(entry.FullName)}' holds more bytes than its header declares.");
         budget.Take(read);
         return read;
@@ -49,16 +44,5 @@ internal sealed class CheckedEntryStream(Stream inner, ZipArchiveEntry entry, By
     {
         Span<byte> scratch = stackalloc byte[8192];
         while (Read(scratch) > 0) { }
-    }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) inner.Dispose();
-        base.Dispose(disposing);
     }
 }

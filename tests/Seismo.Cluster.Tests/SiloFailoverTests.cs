@@ -89,8 +89,9 @@ public sealed class SiloFailoverTests(PostgresFixture postgres, ITestOutputHelpe
         }
         var (onRejoined, onSurvivor) = await IngestIntoNewProjectsAsync(3);
         // Three projects bring about a hundred grains; the silo with far fewer activations takes a real share of them.
-        // Placement also weighs CPU, which other work on the machine moves: 27 of 96 was seen under a busy test run.
-        Assert.True(onRejoined * 5 >= onRejoined + onSurvivor && onRejoined * 2 >= IngestLoad.TestsPerRun,
+        // Placement also weighs CPU, which other work on the machine moves: 27 and 19 of 96 were seen under busy test
+        // runs. A sixth still tells a silo that takes load from one that takes none (0 or 1 of them before the fix).
+        Assert.True(onRejoined * 6 >= onRejoined + onSurvivor && onRejoined * 2 >= IngestLoad.TestsPerRun,
             $"the rejoined silo hosts {onRejoined} of {onRejoined + onSurvivor} new activations");
     }
 

@@ -3,16 +3,27 @@ namespace Seismo.Grains.Storage;
 /// <summary>A test seen for the first time in a project: the catalogue row that lets listings find it.</summary>
 public sealed record CatalogEntry(string KeyHash, string Key, string Title, string? FullTitle, string? FilePath, DateTimeOffset FirstSeen);
 
+/// <summary>A run to append to the log, with the tests it introduces.</summary>
+public sealed record RunAppend(RunSummary Run, IReadOnlyList<TestResult> Results, IReadOnlyList<CatalogEntry> NewTests);
+
 /// <summary>
 /// The durable run log: one row per run holding its metadata and compressed results, plus the catalogue of
-/// tests each project has seen. One transaction per run; everything else about a run is derived from it.
+/// tests each project has seen. Runs are appended in transactions of one or more; everything else about a run is
+/// derived from it.
 /// </summary>
 public interface IRunStore
 {
     Task InitializeAsync(CancellationToken ct = default);
 
-    /// <summary>Appends a run and the tests it introduces in one transaction.</summary>
-    Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default);
+    /// <summary>
+    /// Appends runs and the tests they introduce in one transaction: all of them are durable when it completes, or
+    /// none is. Runs that arrived together share one flush to disk.
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<RunAppend> runs, CancellationToken ct = default);
+
+    /// <summary>Appends one run and the tests it introduces in one transaction.</summary>
+    Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default) =>
+        AppendAsync([new RunAppend(run, results, newTests)], ct);
 
     Task<StoredRun?> GetAsync(Guid runGuid, CancellationToken ct = default);
 

@@ -15,10 +15,9 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
     public Task InitializeAsync(CancellationToken ct = default) =>
         Hosting.SchemaInstaller.ApplyPostgresAsync(connectionString, [Hosting.SchemaInstaller.SeismoPostgresScript], ct);
 
-    public async Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default)
+    public async Task AppendAsync(IReadOnlyList<RunAppend> runs, CancellationToken ct = default)
     {
-        var summary = RunCodec.EncodeSummary(run);
-        var compressed = RunCodec.EncodeResults(results);
+        var encoded = runs.Select(r => (r.Run, Summary: RunCodec.EncodeSummary(r.Run), Results: RunCodec.EncodeResults(r.Results), r.NewTests)).ToArray();
         await GuardAsync(async () =>
         {
             await using var connection = await _source.OpenConnectionAsync(ct);
@@ -26,19 +25,22 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
             var batch = new NpgsqlBatch(connection, tx);
             await using (batch)
             {
-                var m = run.Metadata;
-                batch.BatchCommands.Add(Command("""
-                    INSERT INTO seismo_runs (run_guid, project_id, seq, status, branch, created_at, summary, results)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                    """, m.RunGuid, m.ProjectId, run.Sequence, run.Status, (object?)m.Ci.Branch ?? DBNull.Value, m.CreatedAt.ToUniversalTime(),
-                    summary, compressed));
-                foreach (var e in newTests)
+                foreach (var (run, summary, results, newTests) in encoded)
                 {
+                    var m = run.Metadata;
                     batch.BatchCommands.Add(Command("""
-                        INSERT INTO seismo_tests (project_id, key_hash, test_key, title, full_title, file_path, first_seen)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-                        """, m.ProjectId, e.KeyHash, e.Key, e.Title, (object?)e.FullTitle ?? DBNull.Value, (object?)e.FilePath ?? DBNull.Value,
-                        e.FirstSeen.ToUniversalTime()));
+                        INSERT INTO seismo_runs (run_guid, project_id, seq, status, branch, created_at, summary, results)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        """, m.RunGuid, m.ProjectId, run.Sequence, run.Status, (object?)m.Ci.Branch ?? DBNull.Value, m.CreatedAt.ToUniversalTime(),
+                        summary, results));
+                    foreach (var e in newTests)
+                    {
+                        batch.BatchCommands.Add(Command("""
+                            INSERT INTO seismo_tests (project_id, key_hash, test_key, title, full_title, file_path, first_seen)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+                            """, m.ProjectId, e.KeyHash, e.Key, e.Title, (object?)e.FullTitle ?? DBNull.Value, (object?)e.FilePath ?? DBNull.Value,
+                            e.FirstSeen.ToUniversalTime()));
+                    }
                 }
                 await batch.ExecuteNonQueryAsync(ct);
             }

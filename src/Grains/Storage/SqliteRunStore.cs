@@ -43,14 +43,13 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
     }
 
     // A client waits for this write: it takes the gate's urgent lane. The results are encoded before, off the gate.
-    public Task AppendAsync(RunSummary run, IReadOnlyList<TestResult> results, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct = default)
+    public Task AppendAsync(IReadOnlyList<RunAppend> runs, CancellationToken ct = default)
     {
-        var summary = RunCodec.EncodeSummary(run);
-        var compressed = RunCodec.EncodeResults(results);
-        return gate.RunAsync(SqliteGate.Lane.Urgent, () => AppendCoreAsync(run, summary, compressed, newTests, ct));
+        var encoded = runs.Select(r => (r.Run, Summary: RunCodec.EncodeSummary(r.Run), Results: RunCodec.EncodeResults(r.Results), r.NewTests)).ToArray();
+        return gate.RunAsync(SqliteGate.Lane.Urgent, () => AppendCoreAsync(encoded, ct));
     }
 
-    private async Task AppendCoreAsync(RunSummary run, byte[] summary, byte[] compressed, IReadOnlyList<CatalogEntry> newTests, CancellationToken ct)
+    private async Task AppendCoreAsync(IReadOnlyList<(RunSummary Run, byte[] Summary, byte[] Results, IReadOnlyList<CatalogEntry> NewTests)> runs, CancellationToken ct)
     {
         try
         {
@@ -69,18 +68,32 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
                     INSERT INTO SeismoRuns (RunGuid, ProjectId, Seq, Status, Branch, CreatedAt, Summary, Results)
                     VALUES ($run, $project, $seq, $status, $branch, $created, $summary, $results)
                     """;
-                var m = run.Metadata;
-                insert.Parameters.AddWithValue("$run", m.RunGuid.ToString("N"));
-                insert.Parameters.AddWithValue("$project", m.ProjectId.ToString("N"));
-                insert.Parameters.AddWithValue("$seq", run.Sequence);
-                insert.Parameters.AddWithValue("$status", run.Status);
-                insert.Parameters.AddWithValue("$branch", (object?)m.Ci.Branch ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$created", m.CreatedAt.UtcDateTime.ToString("O"));
-                insert.Parameters.AddWithValue("$summary", summary);
-                insert.Parameters.AddWithValue("$results", compressed);
-                await insert.ExecuteNonQueryAsync(ct);
+                var runGuid = insert.Parameters.Add("$run", SqliteType.Text);
+                var project = insert.Parameters.Add("$project", SqliteType.Text);
+                var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+                var status = insert.Parameters.Add("$status", SqliteType.Text);
+                var branch = insert.Parameters.Add("$branch", SqliteType.Text);
+                var created = insert.Parameters.Add("$created", SqliteType.Text);
+                var summary = insert.Parameters.Add("$summary", SqliteType.Blob);
+                var results = insert.Parameters.Add("$results", SqliteType.Blob);
+                foreach (var r in runs)
+                {
+                    var m = r.Run.Metadata;
+                    runGuid.Value = m.RunGuid.ToString("N");
+                    project.Value = m.ProjectId.ToString("N");
+                    seq.Value = r.Run.Sequence;
+                    status.Value = r.Run.Status;
+                    branch.Value = (object?)m.Ci.Branch ?? DBNull.Value;
+                    created.Value = m.CreatedAt.UtcDateTime.ToString("O");
+                    summary.Value = r.Summary;
+                    results.Value = r.Results;
+                    await insert.ExecuteNonQueryAsync(ct);
+                }
             }
-            if (newTests.Count > 0) await InsertCatalogAsync(connection, tx, run.Metadata.ProjectId, newTests, ct);
+            foreach (var r in runs)
+            {
+                if (r.NewTests.Count > 0) await InsertCatalogAsync(connection, tx, r.Run.Metadata.ProjectId, r.NewTests, ct);
+            }
             await tx.CommitAsync(ct);
         }
         catch (SqliteException e) when (IsUnavailable(e))

@@ -110,6 +110,47 @@ public sealed class RunStoreContractTests(PostgresFixture fixture)
         Assert.Empty(await store.ReadCatalogAsync(project));
     }
 
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Runs_appended_together_are_all_stored_in_order(string kind)
+    {
+        var store = await CreateAsync(kind);
+        var project = Guid.NewGuid();
+        var batch = Enumerable.Range(1, 3).Select(seq =>
+        {
+            var results = new[] { Result("shared", TestStatus.Passed), Result($"only-{seq}", TestStatus.Failed) };
+            return new RunAppend(Run(project, seq, "failed", "main", results), results,
+                [new CatalogEntry($"h{seq}", $"k{seq}", $"t{seq}", null, null, T0.AddSeconds(seq))]);
+        }).ToList();
+
+        await store.AppendAsync(batch);
+
+        Assert.Equal(3, await store.LastSequenceAsync(project));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var stored = await store.GetBySequenceAsync(project, i + 1);
+            AssertSame(batch[i].Run, stored!.Summary);
+            Assert.Equal(batch[i].Results, stored.Results);
+        }
+        Assert.Equal(["h1", "h2", "h3"], (await store.ReadCatalogAsync(project)).Select(e => e.KeyHash).Order());
+    }
+
+    [Theory, MemberData(nameof(Stores))]
+    public async Task Runs_appended_together_are_refused_together(string kind)
+    {
+        var store = await CreateAsync(kind);
+        var project = Guid.NewGuid();
+        await store.AppendAsync(Run(project, 3, "passed", null, []), [], []);
+
+        // The last run of the batch takes a used sequence: the two before it are not stored either.
+        var batch = new[] { 1L, 2, 3 }.Select(seq => new RunAppend(Run(project, seq, "passed", null, []), [],
+            [new CatalogEntry($"h{seq}", "k", "t", null, null, T0)])).ToList();
+        await Assert.ThrowsAnyAsync<Exception>(() => store.AppendAsync(batch));
+
+        foreach (var b in batch) Assert.Null(await store.GetAsync(b.Run.Metadata.RunGuid));
+        Assert.Empty(await store.ReadCatalogAsync(project));
+        Assert.Equal(3, await store.LastSequenceAsync(project));
+    }
+
     private async Task<IRunStore> CreateAsync(string kind)
     {
         IRunStore store;

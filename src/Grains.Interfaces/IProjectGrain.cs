@@ -20,8 +20,15 @@ public interface IProjectGrain : IGrainWithGuidKey
     [ResponseTimeout("00:03:00")]
     Task<AcceptedRun> AcceptRunAsync(RunSubmission submission);
 
-    /// <summary>The API fanned the run out to its test grains.</summary>
-    Task MarkDispatchedAsync(long sequence);
+    /// <summary>
+    /// Stores runs durably in one transaction, in the given order, and returns them with their sequence numbers: all
+    /// are stored or none is. Returns only once they are durable.
+    /// </summary>
+    [ResponseTimeout("00:03:00")]
+    Task<AcceptedRun[]> AcceptRunsAsync(RunSubmission[] submissions);
+
+    /// <summary>The API fanned these runs out to their test grains.</summary>
+    Task MarkDispatchedAsync(long[] sequences);
 
     /// <summary>
     /// The test grain of <paramref name="keyHash"/> persisted its state including these runs; <paramref name="report"/>

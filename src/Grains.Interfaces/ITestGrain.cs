@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace Seismo.Grains;
 
 /// <summary>
@@ -10,10 +8,10 @@ public interface ITestGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Applies this test's results of one or more runs, in sequence order. Idempotent: a run already applied is
-    /// ignored (replay after a crash). One-way: the runs are durable before they are fanned out, and the grain
-    /// acknowledges through the project once it has persisted.
+    /// ignored (replay after a crash). Completes once they are applied in memory, so the fan-out knows how far the
+    /// test grains have got and holds new runs back rather than queue them without bound; the grain acknowledges
+    /// through the project once it has persisted.
     /// </summary>
-    [OneWay]
     Task ApplyAsync(TestApplication[] applications);
 
     Task<TestView?> GetAsync();

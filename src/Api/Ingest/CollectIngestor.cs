@@ -19,13 +19,13 @@ public abstract record CollectOutcome
 
 /// <summary>
 /// The collect write path: parse the stored upload, admit it against the account's plan and bucket, make the
-/// archive and the run record durable, then fan the results out after the client has its answer.
+/// archive and the run record durable (see <see cref="RunAcceptor"/>, which also starts the fan-out).
 /// </summary>
 public sealed class CollectIngestor(
     IGrainFactory grains,
     CollectParser parser,
     ArchiveStore archives,
-    RunFanOut fanOut,
+    RunAcceptor acceptor,
     TimeProvider clock)
 {
     /// <param name="archive">The upload, received whole; committed into the archive store when the run is accepted.</param>
@@ -57,8 +57,7 @@ public sealed class CollectIngestor(
                 var path = archive.Commit(project.Id, runGuid);
                 committed = true;
                 var metadata = Metadata(parsed, project, agentId, runGuid, receivedAt, path);
-                var accepted = await grains.GetGrain<IProjectGrain>(project.Id).AcceptRunAsync(new RunSubmission(metadata, parsed.Results));
-                _ = fanOut.Start(accepted);
+                var accepted = await acceptor.AcceptAsync(new RunSubmission(metadata, parsed.Results));
                 return new CollectOutcome.Accepted(accepted.Run, admission);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageUnavailableException)

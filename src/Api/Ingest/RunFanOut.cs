@@ -11,11 +11,16 @@ namespace Seismo.Api.Ingest;
 /// <summary>
 /// Hands accepted runs to their test grains after the client has its answer. Each project has one lane: a run that
 /// finds the lane idle goes out at once; runs accepted while the lane is busy or lingering go out together, one call
-/// per distinct test instead of one per result. On shutdown it waits for what is queued; anything lost (a crash) is
-/// replayed by the project grain from the durable run log.
+/// per distinct test instead of one per result. A lane is busy until its test grains have applied the batch, and
+/// <see cref="ReadyAsync"/> tells the collect path to hold new runs back while a lane is full, so ingest runs at the
+/// pace the test grains keep. On shutdown it waits for what is queued; anything lost (a crash) is replayed by the
+/// project grain from the durable run log.
 /// </summary>
 public sealed class RunFanOut : IHostedService
 {
+    /// <summary>Results a project's lane queues behind the batch in flight before <see cref="ReadyAsync"/> waits.</summary>
+    public const int MaxQueuedResults = 100_000;
+
     private readonly ConcurrentDictionary<Guid, Lane> _lanes = new();
     private readonly IGrainFactory _grains;
     private readonly SeismoMetrics _metrics;
@@ -39,6 +44,9 @@ public sealed class RunFanOut : IHostedService
         return _lanes.GetOrAdd(accepted.Run.Metadata.ProjectId, _ => new Lane(this)).Enqueue(new StoredRun(accepted.Run, accepted.Results));
     }
 
+    /// <summary>Completes once the project's lane has room: fewer than <see cref="MaxQueuedResults"/> results queued.</summary>
+    public Task ReadyAsync(Guid projectId) => _lanes.TryGetValue(projectId, out var lane) ? lane.ReadyAsync() : Task.CompletedTask;
+
     /// <summary>Completes when every run handed over so far has reached its test grains (tests and benchmarks).</summary>
     public async Task DrainAsync()
     {
@@ -54,8 +62,7 @@ public sealed class RunFanOut : IHostedService
         try
         {
             await RunDispatcher.DispatchAsync(_grains, batch);
-            var project = _grains.GetGrain<IProjectGrain>(batch[0].Summary.Metadata.ProjectId);
-            foreach (var run in batch) await project.MarkDispatchedAsync(run.Summary.Sequence);
+            await _grains.GetGrain<IProjectGrain>(batch[0].Summary.Metadata.ProjectId).MarkDispatchedAsync([.. batch.Select(r => r.Summary.Sequence)]);
         }
         catch (Exception e)
         {
@@ -74,7 +81,9 @@ public sealed class RunFanOut : IHostedService
     {
         private readonly Lock _gate = new();
         private List<StoredRun> _queue = [];
+        private int _queuedResults;
         private TaskCompletionSource _queueSent = NewSignal();
+        private TaskCompletionSource? _room;
         private Task _loop = Task.CompletedTask;
 
         /// <summary>Completes once the lane has sent everything queued so far.</summary>
@@ -85,9 +94,15 @@ public sealed class RunFanOut : IHostedService
             lock (_gate)
             {
                 _queue.Add(run);
+                _queuedResults += run.Results.Count;
                 if (_loop.IsCompleted) _loop = Task.Run(RunAsync);
                 return _queueSent.Task;
             }
+        }
+
+        public Task ReadyAsync()
+        {
+            lock (_gate) return _queuedResults < MaxQueuedResults ? Task.CompletedTask : (_room ??= NewSignal()).Task;
         }
 
         private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,12 +113,15 @@ public sealed class RunFanOut : IHostedService
             {
                 List<StoredRun> batch;
                 TaskCompletionSource sent;
+                TaskCompletionSource? room;
                 lock (_gate)
                 {
                     if (_queue.Count == 0) return;
-                    (batch, _queue) = (_queue, []);
+                    (batch, _queue, _queuedResults) = (_queue, [], 0);
                     (sent, _queueSent) = (_queueSent, NewSignal());
+                    (room, _room) = (_room, null);
                 }
+                room?.SetResult();
                 await owner.DispatchAsync(batch);
                 sent.SetResult();
                 // Runs that arrive within the linger join the next batch; an idle lane sends the next run at once.

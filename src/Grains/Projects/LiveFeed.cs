@@ -16,15 +16,15 @@ public sealed class LiveFeed(ProjectState state, int capacity = LiveFeed.Default
 
     public long LastSequence => _sequence;
 
-    /// <summary>True when the next event needs a new block of numbers written to storage first.</summary>
-    public bool NeedsReservation => _sequence >= state.EventsReservedThrough;
+    /// <summary>True when the next <paramref name="events"/> events need a new block of numbers written to storage first.</summary>
+    public bool NeedsReservation(int events = 1) => _sequence + events > state.EventsReservedThrough;
 
-    /// <summary>Reserves the next block; the caller writes the state before appending.</summary>
-    public void Reserve() => state.EventsReservedThrough = _sequence + ReservationBlock;
+    /// <summary>Reserves the next block, large enough for <paramref name="events"/>; the caller writes the state before appending.</summary>
+    public void Reserve(int events = 1) => state.EventsReservedThrough = _sequence + Math.Max(ReservationBlock, events);
 
     public LiveEvent Append(string type, Guid accountId, string data, DateTimeOffset at)
     {
-        if (NeedsReservation) throw new InvalidOperationException("reserve event numbers before appending");
+        if (NeedsReservation()) throw new InvalidOperationException("reserve event numbers before appending");
         var e = new LiveEvent($"evt_{Guid.NewGuid():N}", type, EventTypes.Version, state.Info!.Id, accountId, ++_sequence, at, data);
         var ring = state.RecentEvents;
         ring.Add(e);

@@ -30,12 +30,16 @@ public sealed partial class ProjectGrain
     /// Numbers the events, keeps them for replay, and sends them on: to the listening API nodes, to the project's
     /// webhooks, and (grouped by run) to the account's notification inbox.
     /// </summary>
-    private async Task<LiveEvent[]> EmitAsync(IReadOnlyList<(string Type, string Data)> items, string? runId)
+    private Task<LiveEvent[]> EmitAsync(IReadOnlyList<(string Type, string Data)> items, string? runId) =>
+        EmitAsync(items.Select(i => (i.Type, i.Data, runId)).ToList());
+
+    /// <param name="items">Each event with the run it belongs to, if any: the inbox groups a run's events.</param>
+    private async Task<LiveEvent[]> EmitAsync(IReadOnlyList<(string Type, string Data, string? RunId)> items)
     {
         if (items.Count == 0) return [];
-        if (_feed.NeedsReservation)
+        if (_feed.NeedsReservation(items.Count))
         {
-            _feed.Reserve();
+            _feed.Reserve(items.Count);
             await state.WriteStateAsync();
         }
         var now = clock.GetUtcNow();
@@ -44,9 +48,9 @@ public sealed partial class ProjectGrain
         // One-way, from this one activation: each node gets the project's events in order, and none holds up the others.
         foreach (var node in await liveNodes.GetAsync()) _ = node.DeliverAsync(events);
         await QueueWebhooksAsync(events);
-        foreach (var e in events)
+        for (var i = 0; i < events.Length; i++)
         {
-            if (_notifications.Add(e, runId) is not { } opened) continue;
+            if (_notifications.Add(events[i], items[i].RunId) is not { } opened) continue;
             IGrainTimer? timer = null;
             timer = this.RegisterGrainTimer(async ct =>
             {
@@ -76,7 +80,8 @@ public sealed partial class ProjectGrain
         if (created.Length > 0) await EmitAsync(created.Select(n => (EventTypes.NotificationCreated, EventJson.Of(n))).ToList(), runId: null);
     }
 
-    private static (string, string) RunEvent(RunSummary run)
+    /// <summary>The run's completed or failed event, grouped in the inbox under the run.</summary>
+    private static (string Type, string Data, string? RunId) RunEvent(RunSummary run)
     {
         var c = run.Counts;
         var ran = c.Total - c.Skipped;
@@ -85,7 +90,7 @@ public sealed partial class ProjectGrain
         var m = run.Metadata;
         var data = new RunEventData(m.Id, m.ProjectId, run.Status, c.Total, c.Passed, c.Failed + c.Errors, c.Skipped, c.Flaky, c.PassRate,
             m.DurationMs, m.Ci.Branch, m.Ci.CommitSha, incident);
-        return (run.Status == "failed" ? EventTypes.RunFailed : EventTypes.RunCompleted, EventJson.Of(data));
+        return (run.Status == "failed" ? EventTypes.RunFailed : EventTypes.RunCompleted, EventJson.Of(data), m.Id);
     }
 
     private List<(string, string)> ChangeEvents(TestChange change)

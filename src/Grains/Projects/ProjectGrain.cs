@@ -10,7 +10,7 @@ using Seismo.Grains.Storage;
 namespace Seismo.Grains.Projects;
 
 /// <summary>
-/// Sequences a project's runs, stores each durably (one transaction per run), keeps run counters and the test
+/// Sequences a project's runs, stores them durably (one transaction per batch of runs), keeps run counters and the test
 /// catalogue on write, and tracks which runs are durable in the test grains so a crash replays only the rest.
 /// </summary>
 public sealed partial class ProjectGrain(
@@ -81,38 +81,52 @@ public sealed partial class ProjectGrain(
 
     public Task<ProjectInfo?> GetAsync() => Task.FromResult(state.State.Info);
 
-    public async Task<AcceptedRun> AcceptRunAsync(RunSubmission submission)
+    public async Task<AcceptedRun> AcceptRunAsync(RunSubmission submission) => (await AcceptRunsAsync([submission]))[0];
+
+    public async Task<AcceptedRun[]> AcceptRunsAsync(RunSubmission[] submissions)
     {
         if (state.State.Info is null) throw new InvalidOperationException($"project {this.GetPrimaryKey()} does not exist");
-        var results = LinkToPreviousRuns(submission.Results);
-        var counts = RunCounts.Of(results);
-        var run = new RunSummary(submission.Metadata, _lastSequence + 1, RunStatusOf(submission.Metadata, counts), counts, Settings.Rules);
-        var newTests = NewCatalogEntries(results, submission.Metadata.CreatedAt);
+        if (submissions.Length == 0) return [];
+        // Sequenced and linked in order as if accepted one by one; a test reported twice in the batch links to the
+        // earlier run of the two, and a test new to the project is catalogued by the first run that has it.
+        var linker = new RunLinker(state.State.Tests, submissions.Length);
+        var introduced = new HashSet<string>(StringComparer.Ordinal);
+        var appends = new RunAppend[submissions.Length];
+        for (var i = 0; i < submissions.Length; i++)
+        {
+            var submission = submissions[i];
+            var sequence = _lastSequence + 1 + i;
+            var results = linker.Link(submission.Results, sequence);
+            var counts = RunCounts.Of(results);
+            var run = new RunSummary(submission.Metadata, sequence, RunStatusOf(submission.Metadata, counts), counts, Settings.Rules);
+            appends[i] = new RunAppend(run, results, NewCatalogEntries(results, submission.Metadata.CreatedAt, introduced));
+        }
 
-        await store.AppendAsync(run, results, newTests);
-        state.State.ReporterRuns.Remove(submission.Metadata.RunGuid);
+        await store.AppendAsync(appends);
 
-        _lastSequence = run.Sequence;
-        foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;
-        state.State.Fold(run, results, _index.Add);
-        _pending.Add(run.Sequence, results.Length, clock.GetUtcNow());
+        var accepted = new AcceptedRun[appends.Length];
+        var now = clock.GetUtcNow();
+        for (var i = 0; i < appends.Length; i++)
+        {
+            var (run, results, newTests) = appends[i];
+            state.State.ReporterRuns.Remove(run.Metadata.RunGuid);
+            _lastSequence = run.Sequence;
+            foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;
+            state.State.Fold(run, results, _index.Add);
+            _pending.Add(run.Sequence, results.Count, now);
+            accepted[i] = new AcceptedRun(run, (TestResult[])results);
+        }
         _dirty = true;
         PublishOverview();
-        await EmitAsync([RunEvent(run)], run.Metadata.Id);
-        Pipelines.CollectJoin.Notify(GrainFactory, run);
-        return new AcceptedRun(run, results);
-    }
-
-    // Runs are folded in sequence order, so each test's last sequence is its previous run when this one is stored.
-    private TestResult[] LinkToPreviousRuns(TestResult[] results)
-    {
-        var linked = new TestResult[results.Length];
-        for (var i = 0; i < results.Length; i++)
+        try { await EmitAsync(accepted.Select(a => RunEvent(a.Run)).ToList()); }
+        catch (Exception e)
         {
-            var previous = state.State.Tests.TryGetValue(results[i].KeyHash, out var live) ? live.LastSequence : 0;
-            linked[i] = previous == results[i].PreviousSequence ? results[i] : results[i] with { PreviousSequence = previous };
+            // The runs are stored: their acceptance stands, and the callers go on to fan them out.
+            logger.LogError(e, "Project {Project}: live events for runs {First}..{Last} could not be emitted",
+                this.GetPrimaryKey(), accepted[0].Run.Sequence, accepted[^1].Run.Sequence);
         }
-        return linked;
+        foreach (var a in accepted) Pipelines.CollectJoin.Notify(GrainFactory, a.Run);
+        return accepted;
     }
 
     /// <summary>One-way: the account's overview takes the newest aggregate, so a lost or reordered one is harmless.</summary>
@@ -122,9 +136,9 @@ public sealed partial class ProjectGrain(
         _ = GrainFactory.GetGrain<IOverviewGrain>(info.AccountId).UpdateProjectAsync(info.Id, info.Name, state.State.Overview);
     }
 
-    public Task MarkDispatchedAsync(long sequence)
+    public Task MarkDispatchedAsync(long[] sequences)
     {
-        _pending.MarkDispatched(sequence);
+        foreach (var sequence in sequences) _pending.MarkDispatched(sequence);
         Advance();
         return Task.CompletedTask;
     }
@@ -263,13 +277,14 @@ public sealed partial class ProjectGrain(
     private static string RunStatusOf(RunMetadata meta, RunCounts counts) =>
         meta.Reporter?.FinalStatus ?? (meta.ProcessingError is not null || counts.Failed + counts.Errors > 0 || meta.ReturnCode is not (null or 0) ? "failed" : "passed");
 
-    private List<CatalogEntry> NewCatalogEntries(IReadOnlyList<TestResult> results, DateTimeOffset now)
+    /// <param name="introduced">Tests catalogued by earlier runs of the same batch; this run's new ones are added.</param>
+    private List<CatalogEntry> NewCatalogEntries(IReadOnlyList<TestResult> results, DateTimeOffset now, HashSet<string> introduced)
     {
         var list = new List<CatalogEntry>();
         foreach (var r in results)
         {
             var hash = r.KeyHash;
-            if (!_catalog.ContainsKey(hash)) list.Add(new CatalogEntry(hash, r.Key, r.Title, r.FullTitle, r.FilePath, now));
+            if (!_catalog.ContainsKey(hash) && introduced.Add(hash)) list.Add(new CatalogEntry(hash, r.Key, r.Title, r.FullTitle, r.FilePath, now));
         }
         return list;
     }

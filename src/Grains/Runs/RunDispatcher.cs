@@ -5,7 +5,8 @@ using Seismo.Grains.Storage;
 namespace Seismo.Grains.Runs;
 
 /// <summary>
-/// Fans stored runs out to their test grains: one call per test, all in flight at once, no grain in between.
+/// Fans stored runs out to their test grains: one call per test, all in flight at once, no grain in between; done
+/// when every test grain has applied them.
 /// Several runs of one project dispatched together cost one call per distinct test, carrying that test's results
 /// in sequence order. Used by the API after it answers, and by a project grain replaying runs after a crash.
 /// </summary>
@@ -47,9 +48,9 @@ public static class RunDispatcher
             Encoding.UTF8.GetBytes(hash, key.AsSpan(prefix.Length));
             return tests.Get(key).ApplyAsync(applications);
         }
-        // The calls are one-way: each returns once sent, so the loop holds no more than the one being built. Every new
-        // activation queues work on the thread pool; yielding now and then puts the rest of the run behind requests
-        // that came in meanwhile, so a run of 10,000 new tests does not hold up the queries that want to see it.
+        // All calls are in flight at once, each built as it goes out; each completes once its grain has applied the runs.
+        // Every new activation queues work on the thread pool; yielding now and then puts the rest of the run behind
+        // requests that came in meanwhile, so a run of 10,000 new tests does not hold up the queries that want to see it.
         var calls = new Task[count];
         for (var i = 0; i < count; i++)
         {

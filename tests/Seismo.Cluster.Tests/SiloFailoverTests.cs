@@ -32,7 +32,8 @@ public sealed class SiloFailoverTests(PostgresFixture postgres, ITestOutputHelpe
         Assert.True(load.Slowest < TimeSpan.FromSeconds(20), $"a request took {load.Slowest}");
         output.WriteLine($"{load.Acknowledged} acknowledged, {load.Unavailable} answered 503 + Retry-After, slowest answer {load.Slowest.TotalSeconds:F1} s");
 
-        // Membership declares the killed silo dead within seconds.
+        // Membership declares the killed silo dead within seconds; until it has, the cluster view may answer 503.
+        await cluster.WaitForActiveSilosAsync(1, TimeSpan.FromSeconds(60));
         var silos = await cluster.SilosAsync();
         Assert.Equal("Dead", silos.Single(s => s.Key.StartsWith(cluster.AddressPrefix(0), StringComparison.Ordinal)).Value.Status);
         Assert.Equal(1, silos.Values.Count(s => s.Status == "Active"));

@@ -39,6 +39,9 @@ public interface IRunGrain : IGrainWithGuidKey
     Task<IReadOnlyList<TestResult>> GetResultsAsync();
     Task<ObservationState?> GetObservationStateAsync();
 
+    /// <summary>The raw upload kept in the run log with the run, or null (none, or kept in the archive store).</summary>
+    Task<byte[]?> GetArchiveAsync();
+
     /// <summary>The run was deleted: drop what is cached of it.</summary>
     Task ForgetAsync();
 }

@@ -60,7 +60,13 @@ public sealed record RunMetadata(
     [property: Id(14)] CiContext Ci,
     [property: Id(15)] string? ArchivePath,
     [property: Id(16)] string? ProcessingError,
-    [property: Id(17)] ReporterRunFields? Reporter = null);
+    [property: Id(17)] ReporterRunFields? Reporter = null,
+    [property: Id(18)] bool ArchiveInRunLog = false)
+{
+    /// <summary>The raw upload is kept: in the archive store at <see cref="ArchivePath"/>, or in the run log with the run.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasArchive => ArchivePath is not null || ArchiveInRunLog;
+}
 
 [GenerateSerializer, Immutable]
 public sealed record RunCounts(
@@ -99,11 +105,15 @@ public sealed record RunCounts(
     }
 }
 
-/// <summary>A run as the API submits it: metadata plus its parsed results, folded one per test.</summary>
+/// <summary>
+/// A run as the API submits it: metadata plus its parsed results, folded one per test, and the raw upload when it is
+/// to be stored with the run, in the same transaction (<see cref="RunMetadata.ArchiveInRunLog"/>).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RunSubmission(
     [property: Id(0)] RunMetadata Metadata,
-    [property: Id(1)] TestResult[] Results);
+    [property: Id(1)] TestResult[] Results,
+    [property: Id(2)] byte[]? Archive = null);
 
 /// <summary>A stored run: its place in the project's sequence, status, counts and the rules it is scored under.</summary>
 [GenerateSerializer, Immutable]

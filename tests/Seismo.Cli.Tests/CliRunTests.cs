@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Seismo.Cli.Tests.Support;
+using Seismo.Grains.Storage;
 using Seismo.Tests.Support;
 using ZstdSharp;
 
@@ -68,8 +70,8 @@ public sealed partial class CliRunTests(SeismoHost seismo) : IClassFixture<Seism
 
         // The archive as it arrived, before the server did anything with it.
         var runGuid = Guid.Parse(run.GetProperty("id").GetString()!.Split('_')[^1]);
-        var stored = Path.Combine(seismo.Factory.DataDir, "archives", project.ToString("N"), runGuid.ToString("N") + ".tar.zst");
-        var sent = Encoding.UTF8.GetString(new Decompressor().Unwrap(await File.ReadAllBytesAsync(stored)));
+        var stored = await seismo.Factory.Services.GetRequiredService<IRunStore>().ReadArchiveAsync(runGuid);
+        var sent = Encoding.UTF8.GetString(new Decompressor().Unwrap(stored));
         foreach (var secret in new[] { githubToken, password, apiKey, "s3cr3t-in-url" }) Assert.DoesNotContain(secret, sent);
         Assert.Contains("\"GITHUB_TOKEN\": \"***\"", sent);
         Assert.Contains("\"DEPLOY_API_KEY\": \"***\"", sent);

@@ -50,7 +50,7 @@ public static class RunsApi
     {
         var (run, error) = await ResolveAsync(http, grains, id);
         if (error is not null) return error;
-        var output = run!.Metadata.ArchivePath is { } path ? await ArchiveOutput.OpenAsync(path, http.RequestAborted) : null;
+        var output = await ArchiveOutput.OpenAsync(run!.Metadata, grains, http.RequestAborted);
         return output is null ? ApiError.NotFound("Output of run", id) : TypedResults.Stream(output, "text/plain; charset=utf-8");
     }
 

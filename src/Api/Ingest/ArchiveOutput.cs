@@ -1,16 +1,28 @@
 using Seismo.Domain.Collect;
+using Seismo.Grains;
 
 namespace Seismo.Api.Ingest;
 
 /// <summary>Reads output.txt back out of a stored archive.</summary>
 public static class ArchiveOutput
 {
-    public static async Task<Stream?> OpenAsync(string archivePath, CancellationToken ct)
+    /// <returns>output.txt, or null when the run kept no archive or its archive has none.</returns>
+    public static async Task<Stream?> OpenAsync(RunMetadata run, IGrainFactory grains, CancellationToken ct)
     {
-        if (!File.Exists(archivePath)) return null;
+        if (run.ArchivePath is { } path)
+        {
+            if (!File.Exists(path)) return null;
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return await ReadOutputAsync(file, ct);
+        }
+        if (!run.ArchiveInRunLog || await grains.GetGrain<IRunGrain>(run.RunGuid).GetArchiveAsync() is not { } content) return null;
+        return await ReadOutputAsync(new MemoryStream(content, writable: false), ct);
+    }
+
+    private static async Task<Stream?> ReadOutputAsync(Stream archive, CancellationToken ct)
+    {
         var capture = new OutputCapture();
-        await using var file = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        await new CollectArchiveReader().ReadAsync(file, capture, ct);
+        await new CollectArchiveReader().ReadAsync(archive, capture, ct);
         return capture.Output;
     }
 

@@ -54,10 +54,16 @@ public sealed class CollectIngestor(
             var runGuid = Guid.NewGuid();
             try
             {
-                var path = archive.Commit(project.Id, runGuid);
-                committed = true;
-                var metadata = Metadata(parsed, project, agentId, runGuid, receivedAt, path);
-                var accepted = await acceptor.AcceptAsync(new RunSubmission(metadata, parsed.Results));
+                // An archive held in memory is stored with its run, in the run's transaction: one flush to disk for both.
+                var inline = archive.InMemoryCopy();
+                string? path = null;
+                if (inline is null)
+                {
+                    path = archive.Commit(project.Id, runGuid);
+                    committed = true;
+                }
+                var metadata = Metadata(parsed, project, agentId, runGuid, receivedAt, path, archiveInRunLog: inline is not null);
+                var accepted = await acceptor.AcceptAsync(new RunSubmission(metadata, parsed.Results, inline));
                 return new CollectOutcome.Accepted(accepted.Run, admission);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or StorageUnavailableException)
@@ -73,7 +79,8 @@ public sealed class CollectIngestor(
         }
     }
 
-    private static RunMetadata Metadata(ParsedObservation parsed, ProjectInfo project, Guid agentId, Guid runGuid, DateTimeOffset receivedAt, string path)
+    private static RunMetadata Metadata(ParsedObservation parsed, ProjectInfo project, Guid agentId, Guid runGuid, DateTimeOffset receivedAt,
+        string? path, bool archiveInRunLog)
     {
         var command = parsed.Command.Document!;
         var ci = CiEnvironment.Detect(command.Env);
@@ -82,6 +89,6 @@ public sealed class CollectIngestor(
             command.Executed, [.. command.Command], command.User, command.ReturnCode, command.ExecutionTimeMs, [.. command.Tags],
             new Dictionary<string, string>(SecretMasker.Mask(command.Env)),
             new CiContext(ci.Provider, ci.CommitSha, ci.Branch, ci.BuildId, ci.BuildUrl, ci.JobName, ci.Repository),
-            path, parsed.ProcessingError);
+            path, parsed.ProcessingError, ArchiveInRunLog: archiveInRunLog);
     }
 }

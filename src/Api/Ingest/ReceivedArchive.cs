@@ -5,9 +5,9 @@ namespace Seismo.Api.Ingest;
 
 /// <summary>
 /// An uploaded archive between receipt and commit. Archives up to <see cref="MemoryLimit"/> (nearly all of them)
-/// are held in a pooled buffer: parsed from memory and written to the store once, at commit. Larger ones stream to a
-/// temporary file in the store as they arrive. Either way the committed archive is flushed to the device and renamed
-/// into place before the run record is written. Disposing drops whatever was not committed.
+/// are held in a pooled buffer: parsed from memory and stored with the run record, in its transaction. Larger ones
+/// stream to a temporary file in the archive store as they arrive, and are flushed to the device and renamed into
+/// place before the run record is written. Disposing drops whatever was not committed.
 /// </summary>
 public sealed class ReceivedArchive : IDisposable
 {
@@ -54,6 +54,9 @@ public sealed class ReceivedArchive : IDisposable
         await _spill.FlushAsync(ct);
         return new FileStream(_spillPath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
     }
+
+    /// <summary>A copy of the archive when it is held in memory (then it is stored with its run); null when it spilled to a file.</summary>
+    public byte[]? InMemoryCopy() => _spill is null ? _buffer.AsSpan(0, _length).ToArray() : null;
 
     /// <summary>Makes the archive durable at its final path in the store and returns that path.</summary>
     public string Commit(Guid projectId, Guid runGuid)

@@ -16,7 +16,7 @@ public static class CollectJoin
         if (PipelineNames.ProviderOfCi(m.Ci.Provider) is not { } provider || m.Ci.BuildId is not { Length: > 0 } ciRun
             || m.Ci.JobName is not { Length: > 0 } job) return null;
         var attempt = int.TryParse(CiEnvironment.Detect(m.Env).RunAttempt, NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : (int?)null;
-        return new ObservationLink(m.RunGuid, m.Id, provider, ciRun, job, attempt, run.Counts, m.ArchivePath is not null, m.CreatedAt,
+        return new ObservationLink(m.RunGuid, m.Id, provider, ciRun, job, attempt, run.Counts, m.HasArchive, m.CreatedAt,
             m.DurationMs is { } ms ? ms / 1000.0 : null);
     }
 

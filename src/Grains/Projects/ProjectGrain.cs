@@ -99,7 +99,7 @@ public sealed partial class ProjectGrain(
             var results = linker.Link(submission.Results, sequence);
             var counts = RunCounts.Of(results);
             var run = new RunSummary(submission.Metadata, sequence, RunStatusOf(submission.Metadata, counts), counts, Settings.Rules);
-            appends[i] = new RunAppend(run, results, NewCatalogEntries(results, submission.Metadata.CreatedAt, introduced));
+            appends[i] = new RunAppend(run, results, NewCatalogEntries(results, submission.Metadata.CreatedAt, introduced), submission.Archive);
         }
 
         await store.AppendAsync(appends);
@@ -108,7 +108,7 @@ public sealed partial class ProjectGrain(
         var now = clock.GetUtcNow();
         for (var i = 0; i < appends.Length; i++)
         {
-            var (run, results, newTests) = appends[i];
+            var (run, results, newTests, _) = appends[i];
             state.State.ReporterRuns.Remove(run.Metadata.RunGuid);
             _lastSequence = run.Sequence;
             foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;

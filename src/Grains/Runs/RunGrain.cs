@@ -20,6 +20,9 @@ public sealed class RunGrain(IRunStore store) : Grain, IRunGrain
         return _results ?? await Reporter.GetResultsAsync();
     }
 
+    // Not cached: read once per request for the run's output.
+    public Task<byte[]?> GetArchiveAsync() => store.ReadArchiveAsync(this.GetPrimaryKey());
+
     public Task ForgetAsync()
     {
         (_summary, _results) = (null, null);

@@ -3,8 +3,8 @@ namespace Seismo.Grains.Storage;
 /// <summary>A test seen for the first time in a project: the catalogue row that lets listings find it.</summary>
 public sealed record CatalogEntry(string KeyHash, string Key, string Title, string? FullTitle, string? FilePath, DateTimeOffset FirstSeen);
 
-/// <summary>A run to append to the log, with the tests it introduces.</summary>
-public sealed record RunAppend(RunSummary Run, IReadOnlyList<TestResult> Results, IReadOnlyList<CatalogEntry> NewTests);
+/// <summary>A run to append to the log, with the tests it introduces and, when it is kept with the run, its raw upload.</summary>
+public sealed record RunAppend(RunSummary Run, IReadOnlyList<TestResult> Results, IReadOnlyList<CatalogEntry> NewTests, byte[]? Archive = null);
 
 /// <summary>
 /// The durable run log: one row per run holding its metadata and compressed results, plus the catalogue of
@@ -27,6 +27,9 @@ public interface IRunStore
 
     Task<StoredRun?> GetAsync(Guid runGuid, CancellationToken ct = default);
 
+    /// <summary>The raw upload appended with the run (<see cref="RunMetadata.ArchiveInRunLog"/>), or null.</summary>
+    Task<byte[]?> ReadArchiveAsync(Guid runGuid, CancellationToken ct = default);
+
     /// <summary>The run without its results: what status and detail queries need, without decoding the results.</summary>
     Task<RunSummary?> GetSummaryAsync(Guid runGuid, CancellationToken ct = default);
 
@@ -48,10 +51,10 @@ public interface IRunStore
     /// <summary>Runs of a project created before <paramref name="cutoff"/>, oldest first: what retention deletes.</summary>
     IAsyncEnumerable<StoredRun> ReadBeforeAsync(Guid projectId, DateTimeOffset cutoff, CancellationToken ct = default);
 
-    /// <summary>Deletes runs of a project in one transaction.</summary>
+    /// <summary>Deletes runs of a project, with their archives, in one transaction.</summary>
     Task DeleteRunsAsync(Guid projectId, IReadOnlyList<Guid> runGuids, CancellationToken ct = default);
 
-    /// <summary>Deletes every run and catalogue row of a project in one transaction.</summary>
+    /// <summary>Deletes every run, archive and catalogue row of a project in one transaction.</summary>
     Task DeleteProjectAsync(Guid projectId, CancellationToken ct = default);
 }
 

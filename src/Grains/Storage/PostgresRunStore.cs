@@ -17,7 +17,7 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
 
     public async Task AppendAsync(IReadOnlyList<RunAppend> runs, CancellationToken ct = default)
     {
-        var encoded = runs.Select(r => (r.Run, Summary: RunCodec.EncodeSummary(r.Run), Results: RunCodec.EncodeResults(r.Results), r.NewTests)).ToArray();
+        var encoded = runs.Select(r => (r.Run, Summary: RunCodec.EncodeSummary(r.Run), Results: RunCodec.EncodeResults(r.Results), r.NewTests, r.Archive)).ToArray();
         await GuardAsync(async () =>
         {
             await using var connection = await _source.OpenConnectionAsync(ct);
@@ -25,7 +25,7 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
             var batch = new NpgsqlBatch(connection, tx);
             await using (batch)
             {
-                foreach (var (run, summary, results, newTests) in encoded)
+                foreach (var (run, summary, results, newTests, archive) in encoded)
                 {
                     var m = run.Metadata;
                     batch.BatchCommands.Add(Command("""
@@ -33,6 +33,8 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                         """, m.RunGuid, m.ProjectId, run.Sequence, run.Status, (object?)m.Ci.Branch ?? DBNull.Value, m.CreatedAt.ToUniversalTime(),
                         summary, results));
+                    if (archive is not null)
+                        batch.BatchCommands.Add(Command("INSERT INTO seismo_archives (run_guid, project_id, content) VALUES ($1, $2, $3)", m.RunGuid, m.ProjectId, archive));
                     foreach (var e in newTests)
                     {
                         batch.BatchCommands.Add(Command("""
@@ -54,6 +56,13 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
 
     public Task<StoredRun?> GetBySequenceAsync(Guid projectId, long sequence, CancellationToken ct = default) =>
         SingleRunAsync("SELECT summary, results FROM seismo_runs WHERE project_id = $1 AND seq = $2", ct, projectId, sequence);
+
+    public Task<byte[]?> ReadArchiveAsync(Guid runGuid, CancellationToken ct = default) => GuardAsync(async () =>
+    {
+        await using var command = _source.CreateCommand("SELECT content FROM seismo_archives WHERE run_guid = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = runGuid });
+        return await command.ExecuteScalarAsync(ct) as byte[];
+    });
 
     public Task<RunSummary?> GetSummaryAsync(Guid runGuid, CancellationToken ct = default) => GuardAsync(async () =>
     {
@@ -141,10 +150,17 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
 
     public Task DeleteRunsAsync(Guid projectId, IReadOnlyList<Guid> runGuids, CancellationToken ct = default) => GuardAsync(async () =>
     {
-        await using var command = _source.CreateCommand("DELETE FROM seismo_runs WHERE project_id = $1 AND run_guid = ANY($2)");
-        command.Parameters.Add(new NpgsqlParameter { Value = projectId });
-        command.Parameters.Add(new NpgsqlParameter { Value = runGuids.ToArray() });
-        return await command.ExecuteNonQueryAsync(ct);
+        await using var connection = await _source.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var batch = new NpgsqlBatch(connection, tx);
+        await using (batch)
+        {
+            batch.BatchCommands.Add(Command("DELETE FROM seismo_runs WHERE project_id = $1 AND run_guid = ANY($2)", projectId, runGuids.ToArray()));
+            batch.BatchCommands.Add(Command("DELETE FROM seismo_archives WHERE project_id = $1 AND run_guid = ANY($2)", projectId, runGuids.ToArray()));
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
     });
 
     public Task DeleteProjectAsync(Guid projectId, CancellationToken ct = default) => GuardAsync(async () =>
@@ -155,6 +171,7 @@ public sealed class PostgresRunStore(string connectionString) : IRunStore, IDisp
         await using (batch)
         {
             batch.BatchCommands.Add(Command("DELETE FROM seismo_runs WHERE project_id = $1", projectId));
+            batch.BatchCommands.Add(Command("DELETE FROM seismo_archives WHERE project_id = $1", projectId));
             batch.BatchCommands.Add(Command("DELETE FROM seismo_tests WHERE project_id = $1", projectId));
             await batch.ExecuteNonQueryAsync(ct);
         }

@@ -22,6 +22,11 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
             UNIQUE (ProjectId, Seq));
         CREATE INDEX IF NOT EXISTS IX_SeismoRuns_Status ON SeismoRuns (ProjectId, Status, Seq);
         CREATE INDEX IF NOT EXISTS IX_SeismoRuns_Branch ON SeismoRuns (ProjectId, Branch, Seq);
+        CREATE TABLE IF NOT EXISTS SeismoArchives (
+            RunGuid TEXT NOT NULL PRIMARY KEY,
+            ProjectId TEXT NOT NULL,
+            Content BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS IX_SeismoArchives_Project ON SeismoArchives (ProjectId);
         CREATE TABLE IF NOT EXISTS SeismoTests (
             ProjectId TEXT NOT NULL,
             KeyHash TEXT NOT NULL,
@@ -45,11 +50,12 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
     // A client waits for this write: it takes the gate's urgent lane. The results are encoded before, off the gate.
     public Task AppendAsync(IReadOnlyList<RunAppend> runs, CancellationToken ct = default)
     {
-        var encoded = runs.Select(r => (r.Run, Summary: RunCodec.EncodeSummary(r.Run), Results: RunCodec.EncodeResults(r.Results), r.NewTests)).ToArray();
+        var encoded = runs.Select(r => (r.Run, Summary: RunCodec.EncodeSummary(r.Run), Results: RunCodec.EncodeResults(r.Results), r.NewTests, r.Archive)).ToArray();
         return gate.RunAsync(SqliteGate.Lane.Urgent, () => AppendCoreAsync(encoded, ct));
     }
 
-    private async Task AppendCoreAsync(IReadOnlyList<(RunSummary Run, byte[] Summary, byte[] Results, IReadOnlyList<CatalogEntry> NewTests)> runs, CancellationToken ct)
+    private async Task AppendCoreAsync(
+        IReadOnlyList<(RunSummary Run, byte[] Summary, byte[] Results, IReadOnlyList<CatalogEntry> NewTests, byte[]? Archive)> runs, CancellationToken ct)
     {
         try
         {
@@ -92,6 +98,7 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
             }
             foreach (var r in runs)
             {
+                if (r.Archive is not null) await InsertArchiveAsync(connection, tx, r.Run.Metadata, r.Archive, ct);
                 if (r.NewTests.Count > 0) await InsertCatalogAsync(connection, tx, r.Run.Metadata.ProjectId, r.NewTests, ct);
             }
             await tx.CommitAsync(ct);
@@ -101,6 +108,26 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
             throw new StorageUnavailableException("the run store is unavailable: " + e.Message, e);
         }
     }
+
+    private static async Task InsertArchiveAsync(SqliteConnection connection, SqliteTransaction tx, RunMetadata run, byte[] content, CancellationToken ct)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = "INSERT INTO SeismoArchives (RunGuid, ProjectId, Content) VALUES ($run, $project, $content)";
+        insert.Parameters.AddWithValue("$run", run.RunGuid.ToString("N"));
+        insert.Parameters.AddWithValue("$project", run.ProjectId.ToString("N"));
+        insert.Parameters.AddWithValue("$content", content);
+        await insert.ExecuteNonQueryAsync(ct);
+    }
+
+    public Task<byte[]?> ReadArchiveAsync(Guid runGuid, CancellationToken ct = default) => Task.Run(async () =>
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT Content FROM SeismoArchives WHERE RunGuid = $run";
+        query.Parameters.AddWithValue("$run", runGuid.ToString("N"));
+        return await query.ExecuteScalarAsync(ct) as byte[];
+    }, ct);
 
     private static async Task InsertCatalogAsync(SqliteConnection connection, SqliteTransaction tx, Guid projectId, IReadOnlyList<CatalogEntry> entries, CancellationToken ct)
     {
@@ -246,7 +273,10 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
         {
             await using var delete = connection.CreateCommand();
             delete.Transaction = tx;
-            delete.CommandText = "DELETE FROM SeismoRuns WHERE ProjectId = $project AND RunGuid = $run";
+            delete.CommandText = """
+                DELETE FROM SeismoRuns WHERE ProjectId = $project AND RunGuid = $run;
+                DELETE FROM SeismoArchives WHERE ProjectId = $project AND RunGuid = $run;
+                """;
             delete.Parameters.AddWithValue("$project", projectId.ToString("N"));
             var run = delete.Parameters.Add("$run", SqliteType.Text);
             foreach (var guid in runGuids)
@@ -261,7 +291,11 @@ public sealed class SqliteRunStore(string connectionString, SqliteGate gate) : I
         {
             await using var delete = connection.CreateCommand();
             delete.Transaction = tx;
-            delete.CommandText = "DELETE FROM SeismoRuns WHERE ProjectId = $project; DELETE FROM SeismoTests WHERE ProjectId = $project;";
+            delete.CommandText = """
+                DELETE FROM SeismoRuns WHERE ProjectId = $project;
+                DELETE FROM SeismoArchives WHERE ProjectId = $project;
+                DELETE FROM SeismoTests WHERE ProjectId = $project;
+                """;
             delete.Parameters.AddWithValue("$project", projectId.ToString("N"));
             await delete.ExecuteNonQueryAsync(ct);
         }, ct));

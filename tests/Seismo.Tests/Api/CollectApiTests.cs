@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Seismo.Api.Ingest;
 using Seismo.Domain.Collect;
+using Seismo.Grains.Storage;
 using Seismo.Tests.Support;
 
 namespace Seismo.Tests.Api;
@@ -20,6 +24,31 @@ public sealed class CollectApiTests(SeismoFixture fixture) : IClassFixture<Seism
         new("com.acme.CartTest", "legacyTotals", "skipped"),
         new("com.acme.PayTest", "charges", "error"),
     ];
+
+    [Fact]
+    public async Task A_small_archive_is_kept_with_its_run_and_a_large_one_in_the_archive_store()
+    {
+        var (projectId, key) = await _seismo.CreateProjectAsync("collect-archive-kinds");
+        var agent = _seismo.ClientWithKey(key);
+        var runs = _seismo.Services.GetRequiredService<IRunStore>();
+        // Base64 of random bytes compresses to about three quarters: this archive is larger than the in-memory limit.
+        var large = Convert.ToBase64String(RandomNumberGenerator.GetBytes(ReceivedArchive.MemoryLimit * 3 / 2)) + "\n";
+
+        foreach (var (output, inRunLog) in new[] { ("short output\n", true), (large, false) })
+        {
+            var archive = await SyntheticReports.ArchiveAsync(Suite, output: output);
+            Assert.Equal(inRunLog, archive.Length <= ReceivedArchive.MemoryLimit);
+            var id = (await (await agent.PostArchiveAsync(archive)).JsonAsync()).GetProperty("observation_id").GetString()!;
+            await agent.WaitProcessedAsync(id);
+
+            Assert.Equal(output, await agent.GetStringAsync($"/api/runs/{id}/output"));
+            var runGuid = Guid.Parse(id.Split('_')[^1]);
+            var file = Path.Combine(_seismo.DataDir, "archives", projectId.ToString("N"), runGuid.ToString("N") + ".tar.zst");
+            Assert.Equal(inRunLog ? archive : null, await runs.ReadArchiveAsync(runGuid));
+            Assert.Equal(!inRunLog, File.Exists(file));
+            if (!inRunLog) Assert.Equal(archive, await File.ReadAllBytesAsync(file));
+        }
+    }
 
     [Fact]
     public async Task Accepts_an_archive_and_serves_the_run_its_results_and_history()

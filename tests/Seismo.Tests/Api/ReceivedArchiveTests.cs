@@ -32,6 +32,8 @@ public class ReceivedArchiveTests : IDisposable
             await read.CopyToAsync(copy);
             Assert.Equal(content, copy.ToArray());
         }
+        // Held in memory up to the limit: then a copy is what is stored with the run.
+        Assert.Equal(size <= ReceivedArchive.MemoryLimit ? content : null, archive.InMemoryCopy());
         var (project, run) = (Guid.NewGuid(), Guid.NewGuid());
         var path = archive.Commit(project, run);
         Assert.Equal(store.PathFor(project, run), path);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Seismo.Grains.Storage;
 using Seismo.Tests.Support;
 
 namespace Seismo.Tests.Reporting;
@@ -37,7 +39,11 @@ public sealed class ProjectAdminApiTests(SeismoFixture fixture) : IClassFixture<
         var http = _seismo.ClientWithKey(key);
         var env = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_SHA"] = "s1", ["GITHUB_REF"] = "refs/heads/main" };
         var collected = await (await http.PostArchiveAsync(await SyntheticReports.ArchiveAsync([new SyntheticCase("com.acme.A", "one")], env: env))).JsonAsync();
-        await http.WaitProcessedAsync(collected.GetProperty("observation_id").GetString()!);
+        var observation = collected.GetProperty("observation_id").GetString()!;
+        await http.WaitProcessedAsync(observation);
+        var runStore = _seismo.Services.GetRequiredService<IRunStore>();
+        var collectedGuid = Guid.Parse(observation.Split('_')[^1]);
+        Assert.NotNull(await runStore.ReadArchiveAsync(collectedGuid));
         var runId = await http.OpenRunAsync(projectId);
         var testId = (await http.PostTestAsync(ReporterClient.Test(runId, projectId, "A > two"))).GetProperty("testId").GetString()!;
         await http.CloseRunAsync(runId, "passed");
@@ -58,6 +64,7 @@ public sealed class ProjectAdminApiTests(SeismoFixture fixture) : IClassFixture<
         var projects = await admin.GetFromJsonAsync<JsonElement>("/api/projects");
         Assert.DoesNotContain(projects.GetProperty("data").EnumerateArray(), p => p.GetProperty("id").GetGuid() == projectId);
         Assert.False(Directory.Exists(Path.Combine(_seismo.DataDir, "archives", projectId.ToString("N"))));
+        Assert.Null(await runStore.ReadArchiveAsync(collectedGuid));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/projects/{projectId}")).StatusCode);
 
         // Another project of the account is untouched.

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Seismo.Grains;
+using Seismo.Grains.Storage;
 using Seismo.Tests.Support;
 
 namespace Seismo.Tests.Reporting;
@@ -105,8 +106,10 @@ public sealed class RunDeletionTests(SeismoFixture fixture) : IClassFixture<Seis
         var collected = await (await http.PostArchiveAsync(await SyntheticReports.ArchiveAsync([new SyntheticCase("com.acme.Only", "once")], env: env))).JsonAsync();
         var observation = collected.GetProperty("observation_id").GetString()!;
         await http.WaitProcessedAsync(observation);
-        var archives = Directory.GetFiles(Path.Combine(_seismo.DataDir, "archives", projectId.ToString("N")));
-        Assert.Single(archives);
+        // A small upload is kept with its run in the run log.
+        var runStore = _seismo.Services.GetRequiredService<IRunStore>();
+        var collectedGuid = Guid.Parse(observation.Split('_')[^1]);
+        Assert.NotNull(await runStore.ReadArchiveAsync(collectedGuid));
 
         var runId = await http.OpenRunAsync(projectId);
         var artifact = new MultipartFormDataContent { { new StringContent("trace"), "type" }, { new StringContent(runId), "runId" },
@@ -118,7 +121,7 @@ public sealed class RunDeletionTests(SeismoFixture fixture) : IClassFixture<Seis
         Assert.Equal(HttpStatusCode.Forbidden, (await http.DeleteAsync($"/api/runs/{observation}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/runs/{observation}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/api/runs/{runId}")).StatusCode);
-        Assert.False(File.Exists(archives[0]));
+        Assert.Null(await runStore.ReadArchiveAsync(collectedGuid));
         Assert.Equal(HttpStatusCode.NotFound, (await _seismo.CreateClient().GetAsync(new Uri(url).PathAndQuery)).StatusCode);
 
         await ReplayedAsync(projectId);

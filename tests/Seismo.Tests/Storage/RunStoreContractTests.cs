@@ -118,8 +118,9 @@ public sealed class RunStoreContractTests(PostgresFixture fixture)
         var batch = Enumerable.Range(1, 3).Select(seq =>
         {
             var results = new[] { Result("shared", TestStatus.Passed), Result($"only-{seq}", TestStatus.Failed) };
+            // The second run's upload is not kept with it (it went to the archive store).
             return new RunAppend(Run(project, seq, "failed", "main", results), results,
-                [new CatalogEntry($"h{seq}", $"k{seq}", $"t{seq}", null, null, T0.AddSeconds(seq))]);
+                [new CatalogEntry($"h{seq}", $"k{seq}", $"t{seq}", null, null, T0.AddSeconds(seq))], seq == 2 ? null : [(byte)seq, 0x28, 0xb5]);
         }).ToList();
 
         await store.AppendAsync(batch);
@@ -132,6 +133,15 @@ public sealed class RunStoreContractTests(PostgresFixture fixture)
             Assert.Equal(batch[i].Results, stored.Results);
         }
         Assert.Equal(["h1", "h2", "h3"], (await store.ReadCatalogAsync(project)).Select(e => e.KeyHash).Order());
+        Assert.Equal([1, 0x28, 0xb5], await store.ReadArchiveAsync(batch[0].Run.Metadata.RunGuid));
+        Assert.Null(await store.ReadArchiveAsync(batch[1].Run.Metadata.RunGuid));
+
+        // An archive goes with its run, and all of a project's with the project.
+        await store.DeleteRunsAsync(project, [batch[0].Run.Metadata.RunGuid]);
+        Assert.Null(await store.ReadArchiveAsync(batch[0].Run.Metadata.RunGuid));
+        Assert.Equal([3, 0x28, 0xb5], await store.ReadArchiveAsync(batch[2].Run.Metadata.RunGuid));
+        await store.DeleteProjectAsync(project);
+        Assert.Null(await store.ReadArchiveAsync(batch[2].Run.Metadata.RunGuid));
     }
 
     [Theory, MemberData(nameof(Stores))]
@@ -143,10 +153,14 @@ public sealed class RunStoreContractTests(PostgresFixture fixture)
 
         // The last run of the batch takes a used sequence: the two before it are not stored either.
         var batch = new[] { 1L, 2, 3 }.Select(seq => new RunAppend(Run(project, seq, "passed", null, []), [],
-            [new CatalogEntry($"h{seq}", "k", "t", null, null, T0)])).ToList();
+            [new CatalogEntry($"h{seq}", "k", "t", null, null, T0)], [(byte)seq])).ToList();
         await Assert.ThrowsAnyAsync<Exception>(() => store.AppendAsync(batch));
 
-        foreach (var b in batch) Assert.Null(await store.GetAsync(b.Run.Metadata.RunGuid));
+        foreach (var b in batch)
+        {
+            Assert.Null(await store.GetAsync(b.Run.Metadata.RunGuid));
+            Assert.Null(await store.ReadArchiveAsync(b.Run.Metadata.RunGuid));
+        }
         Assert.Empty(await store.ReadCatalogAsync(project));
         Assert.Equal(3, await store.LastSequenceAsync(project));
     }

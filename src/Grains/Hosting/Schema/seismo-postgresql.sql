@@ -21,6 +21,15 @@ CREATE TABLE IF NOT EXISTS seismo_runs
 CREATE INDEX IF NOT EXISTS ix_seismo_runs_status ON seismo_runs (project_id, status, seq);
 CREATE INDEX IF NOT EXISTS ix_seismo_runs_branch ON seismo_runs (project_id, branch, seq);
 
+-- Raw uploads small enough to be kept with their run, written in the run's transaction.
+CREATE TABLE IF NOT EXISTS seismo_archives
+(
+    run_guid   uuid  NOT NULL PRIMARY KEY,
+    project_id uuid  NOT NULL,
+    content    bytea NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ix_seismo_archives_project ON seismo_archives (project_id);
+
 CREATE TABLE IF NOT EXISTS seismo_tests
 (
     project_id uuid        NOT NULL,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Seismo.Domain.Junit;
 
 namespace Seismo.Tests.Junit;
@@ -27,6 +28,22 @@ public sealed class JunitValuesTests
     [InlineData("1e400", null)]
     public void Seconds_become_milliseconds_leniently(string? value, double? expected) =>
         Assert.Equal(expected, JunitValues.SecondsToMs(value));
+
+    [Fact]
+    public void Plain_decimal_seconds_give_exactly_what_parsing_and_rounding_to_the_nanosecond_gives()
+    {
+        var random = new Random(20261124);
+        for (var i = 0; i < 200_000; i++)
+        {
+            // Up to nine digits before the point: past six the general path takes over, and must agree with itself.
+            var whole = random.Next(0, 10) switch { 0 => random.NextInt64(0, 1_000_000_000), 1 => random.Next(0, 1_000_000), < 4 => random.Next(0, 100), _ => 0 };
+            var digits = random.Next(0, 10);
+            var value = digits == 0 ? whole.ToString(CultureInfo.InvariantCulture)
+                : $"{whole}.{random.NextInt64(0, (long)Math.Pow(10, digits)).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0')}";
+            var expected = Math.Round(double.Parse(value, CultureInfo.InvariantCulture) * 1000.0, 6);
+            Assert.True(expected == JunitValues.SecondsToMs(value), $"{value}: {JunitValues.SecondsToMs(value):R} against {expected:R}");
+        }
+    }
 
     [Theory]
     [InlineData("34", 34)]

@@ -40,7 +40,7 @@ internal static class IngestBenchmark
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| archives ingested (all processed) | {load.Archives} in {load.Seconds:F1} s |");
         Console.WriteLine($"| archives/s | {load.Archives / load.Seconds:F1} |");
-        Console.WriteLine($"| results/s (accepted and fanned out to test grains) | {resultsPerSecond:N0} |");
+        Console.WriteLine($"| results/s (accepted and applied by the test grains) | {resultsPerSecond:N0} |");
         Console.WriteLine($"| /collect latency p50 / p99 | {Percentiles.Of(accepted, 50):F1} ms / {Percentiles.Of(accepted, 99):F1} ms |");
         Console.WriteLine($"| CPU: Seismo / load generator | {load.ServerCpu.TotalSeconds:F1} s / {load.GeneratorCpu.TotalSeconds:F1} s of {2 * load.Seconds:F1} core-seconds |");
         Console.WriteLine($"| Seismo CPU per 1,000 results | {load.ServerCpu.TotalMilliseconds / (load.Archives * testsPerArchive / 1000.0):F1} ms |");
@@ -126,7 +126,7 @@ internal static class IngestBenchmark
                 }
             }
         }));
-        // Sustained means fanned out, not only accepted: wait until every observation is processed.
+        // Sustained means applied by the test grains, not only accepted: wait until every observation is processed.
         foreach (var id in ids)
         {
             while (true)

@@ -91,6 +91,7 @@ public sealed partial class ProjectGrain(
         // earlier run of the two, and a test new to the project is catalogued by the first run that has it.
         var linker = new RunLinker(state.State.Tests, submissions.Length);
         var introduced = new HashSet<string>(StringComparer.Ordinal);
+        var accepted = new AcceptedRun[submissions.Length];
         var appends = new RunAppend[submissions.Length];
         for (var i = 0; i < submissions.Length; i++)
         {
@@ -99,22 +100,20 @@ public sealed partial class ProjectGrain(
             var results = linker.Link(submission.Results, sequence);
             var counts = RunCounts.Of(results);
             var run = new RunSummary(submission.Metadata, sequence, RunStatusOf(submission.Metadata, counts), counts, Settings.Rules);
+            accepted[i] = new AcceptedRun(run, results);
             appends[i] = new RunAppend(run, results, NewCatalogEntries(results, submission.Metadata.CreatedAt, introduced), submission.Archive);
         }
 
         await store.AppendAsync(appends);
 
-        var accepted = new AcceptedRun[appends.Length];
         var now = clock.GetUtcNow();
-        for (var i = 0; i < appends.Length; i++)
+        foreach (var (run, results, newTests, _) in appends)
         {
-            var (run, results, newTests, _) = appends[i];
             state.State.ReporterRuns.Remove(run.Metadata.RunGuid);
             _lastSequence = run.Sequence;
             foreach (var entry in newTests) _catalog[entry.KeyHash] = entry;
             state.State.Fold(run, results, _index.Add);
             _pending.Add(run.Sequence, results.Count, now);
-            accepted[i] = new AcceptedRun(run, (TestResult[])results);
         }
         _dirty = true;
         PublishOverview();

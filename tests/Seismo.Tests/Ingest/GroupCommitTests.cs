@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Seismo.Api.Ingest;
 using Seismo.Domain.Identity;
 using Seismo.Grains;
+using Seismo.Grains.Runs;
 using Seismo.Grains.Storage;
 using Seismo.Tests.Support;
 
@@ -48,6 +49,40 @@ public sealed class GroupCommitTests
         Assert.Equal(20, test.GetProperty("totalRuns").GetInt64());
         var history = await agent.GetFromJsonAsync<JsonElement>($"/api/tests/{testId}/history");
         Assert.Equal(accepted.Reverse().Select(a => a.Run.Metadata.Id), history.GetProperty("data").EnumerateArray().Select(h => h.GetProperty("runId").GetString()!));
+    }
+
+    [Fact]
+    public async Task The_fan_out_completes_only_once_the_test_grain_has_applied_the_run()
+    {
+        await using var seismo = new SeismoFactory();
+        var (projectId, _) = await seismo.CreateProjectAsync("fan-out-acknowledged");
+        var grains = seismo.Services.GetRequiredService<IGrainFactory>();
+        var test = grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(projectId, Shared));
+
+        // Active first: messages to an activation in this silo queue in the order they are sent (while the first
+        // call would still be placing the grain, a second could overtake it).
+        Assert.Null(await test.GetAsync());
+
+        // The grain is kept busy re-scoring a long history when the run arrives; the run waits in its queue behind it.
+        const int History = 200_000;
+        var result = Submission(projectId, Guid.Empty, 0).Results[0];
+        var remaining = Enumerable.Range(1, History).Select(s => RunDispatcher.Application(Summary(projectId, s), result with { PreviousSequence = s - 1 }, 0)).ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var busy = test.ReplaceHistoryAsync(remaining, History).ContinueWith(_ => clock.Elapsed, TaskScheduler.Default);
+        await RunDispatcher.DispatchAsync(grains, Summary(projectId, History + 1), [result with { PreviousSequence = History }]);
+        var dispatched = clock.Elapsed;
+
+        // Sent-only would complete in microseconds, long before the re-scoring ends.
+        var replaced = await busy;
+        Assert.True(replaced > TimeSpan.FromMilliseconds(50), $"the history took only {replaced.TotalMilliseconds} ms: too short to tell");
+        Assert.True(dispatched >= replaced - TimeSpan.FromMilliseconds(20), $"the fan-out completed after {dispatched.TotalMilliseconds} ms, the grain was busy until {replaced.TotalMilliseconds} ms");
+        Assert.Equal(History + 1, (await test.GetAsync())!.TotalRuns);
+    }
+
+    private static RunSummary Summary(Guid projectId, long sequence)
+    {
+        var metadata = Submission(projectId, Guid.Empty, 0).Metadata;
+        return new RunSummary(metadata, sequence, "passed", new RunCounts(1, 1, 0, 0, 0, 0));
     }
 
     [Fact]

@@ -34,6 +34,8 @@ internal static partial class AccuracyHttpBenchmark
         Console.WriteLine($"archives built: {runCount} in {clock.Elapsed.TotalSeconds:F1} s, {archives.Average(a => a.Length) / 1024:F0} KiB each");
 
         await using var seismo = await SeismoProcess.StartAsync(environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
+
+        seismo.DeleteDataDirOnDispose = true;
         using var http = seismo.Client();
         using var streamHttp = new HttpClient { BaseAddress = new Uri(seismo.BaseUrl), Timeout = Timeout.InfiniteTimeSpan };
         streamHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SeismoProcess.AdminKey);

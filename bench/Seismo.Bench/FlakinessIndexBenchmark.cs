@@ -124,6 +124,7 @@ internal static class FlakinessIndexBenchmark
         {
             ["DOTNET_gcServer"] = "1", ["Seismo__RateLimits__TestsRead"] = "0",
         });
+        seismo.DeleteDataDirOnDispose = true;
         using var http = seismo.Client();
         var projectId = await CollectHttp.DefaultProjectAsync(http);
 

@@ -30,6 +30,8 @@ internal static class IngestBenchmark
         var messaging = ceilings ? await MessagingCeiling.MeasureAsync(TimeSpan.FromSeconds(3)) : double.NaN;
 
         await using var seismo = await SeismoProcess.StartAsync(environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
+
+        seismo.DeleteDataDirOnDispose = true;
         var load = await PostAllAsync(seismo.BaseUrl, SeismoProcess.AdminKey, () => [seismo.ProcessorTime], archives, archiveCount, concurrency);
         var writes = await StorageCounter.CountAsync(seismo);
 

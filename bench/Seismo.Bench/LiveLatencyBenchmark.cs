@@ -23,6 +23,8 @@ internal static class LiveLatencyBenchmark
         Console.WriteLine($"Live latency benchmark: {probes} probe runs, background load {backgroundRate:N0} results/s, {Environment.ProcessorCount} cores");
 
         await using var seismo = await SeismoProcess.StartAsync();
+
+        seismo.DeleteDataDirOnDispose = true;
         using var http = seismo.Client();
         http.Timeout = Timeout.InfiniteTimeSpan;
         var probeProject = await CollectHttp.CreateProjectAsync(http, "latency-probe");

@@ -22,6 +22,8 @@ internal static class OverviewBenchmark
         Console.WriteLine($"GET /api/overview after N runs ({testsPerRun} tests each, {projects} projects), {calls} calls per step; shared 2-core machine");
 
         await using var seismo = await SeismoProcess.StartAsync();
+
+        seismo.DeleteDataDirOnDispose = true;
         using var http = seismo.Client();
         var projectIds = new List<string> { await CollectHttp.DefaultProjectAsync(http) };
         for (var p = 1; p < projects; p++) projectIds.Add(await CollectHttp.CreateProjectAsync(http, $"overview-{p}"));

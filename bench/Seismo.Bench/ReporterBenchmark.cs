@@ -18,6 +18,7 @@ internal static class ReporterBenchmark
         var tests = options.Int("tests", 5000);
         var concurrency = options.Int("concurrency", 8);
         await using var seismo = await SeismoProcess.StartAsync();
+        seismo.DeleteDataDirOnDispose = true;
         var admin = seismo.Client();
         var project = await (await admin.PostAsJsonAsync("/api/projects", new { name = "reporter-bench" })).Content.ReadFromJsonAsync<JsonElement>();
         var projectId = project.GetProperty("id").GetGuid();

@@ -48,6 +48,8 @@ internal static class UploadBenchmarks
         Console.WriteLine($"upload-chunked: {size / 1048576.0:F1} MB zip in {chunks} chunks of {chunkMb} MB, {System.Environment.ProcessorCount} cores (shared machine)");
 
         await using var seismo = await SeismoProcess.StartAsync(environment: Environment);
+
+        seismo.DeleteDataDirOnDispose = true;
         var (client, path, _) = await ProjectAsync(seismo);
         var baseline = PeakRss(seismo.ProcessId);
         var clock = Stopwatch.StartNew();
@@ -102,6 +104,8 @@ internal static class UploadBenchmarks
                 $"{System.Environment.ProcessorCount} cores (shared machine)");
 
         await using var seismo = await SeismoProcess.StartAsync(environment: Environment);
+
+        seismo.DeleteDataDirOnDispose = true;
         var (client, path, _) = await ProjectAsync(seismo);
         var (_, warmUpPath, warmUpId) = await ProjectAsync(seismo, "Warm up");
         await WarmUpAsync(client, warmUpPath, warmUpId, 3, 1000);
@@ -142,6 +146,8 @@ internal static class UploadBenchmarks
         Console.WriteLine($"upload-vs-allure: {tests:N0} Allure results, zip {new FileInfo(zipPath).Length / 1048576.0:F1} MB, {System.Environment.ProcessorCount} cores (shared machine)");
 
         await using var seismo = await SeismoProcess.StartAsync(environment: Environment);
+
+        seismo.DeleteDataDirOnDispose = true;
         var (client, path, projectId) = await ProjectAsync(seismo);
         var (_, warmUpPath, warmUpId) = await ProjectAsync(seismo, "Warm up");
         await WarmUpAsync(client, warmUpPath, warmUpId, options.Int("warm-up", 6), tests);

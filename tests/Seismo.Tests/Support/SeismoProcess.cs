@@ -101,11 +101,18 @@ public sealed class SeismoProcess : IAsyncDisposable
         await _process.WaitForExitAsync(timeout.Token);
     }
 
-    /// <summary>Kills the process if it still runs; the data directory is left for the caller.</summary>
+    /// <summary>
+    /// Delete the data directory on dispose. Off by default: a failed test's directory holds Seismo's log. Benchmarks
+    /// turn it on, since each run leaves a data directory of a gigabyte or more.
+    /// </summary>
+    public bool DeleteDataDirOnDispose { get; set; }
+
+    /// <summary>Kills the process if it still runs; the data directory is left for the caller unless asked otherwise.</summary>
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
         _process.Dispose();
+        if (DeleteDataDirOnDispose && Directory.Exists(DataDir)) Directory.Delete(DataDir, recursive: true);
     }
 
     private static int FreePort()

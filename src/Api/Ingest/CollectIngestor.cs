@@ -28,7 +28,7 @@ public sealed class CollectIngestor(
     RunAcceptor acceptor,
     TimeProvider clock)
 {
-    /// <param name="archive">The upload, received whole; committed into the archive store when the run is accepted.</param>
+    /// <param name="archive">The upload, received whole; stored with the run, or committed into the archive store when too large to be held in memory.</param>
     public async Task<CollectOutcome> IngestAsync(ReceivedArchive archive, ProjectInfo project, Guid agentId, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();

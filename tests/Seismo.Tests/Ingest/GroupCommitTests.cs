@@ -58,32 +58,27 @@ public sealed class GroupCommitTests
         var (projectId, _) = await seismo.CreateProjectAsync("fan-out-acknowledged");
         var grains = seismo.Services.GetRequiredService<IGrainFactory>();
         var test = grains.GetGrain<ITestGrain>(PublicIds.TestGrainKey(projectId, Shared));
-
-        // Active first: messages to an activation in this silo queue in the order they are sent (while the first
-        // call would still be placing the grain, a second could overtake it).
+        // Active first: messages to an activation in this silo queue in the order they are sent.
         Assert.Null(await test.GetAsync());
 
-        // The grain is kept busy re-scoring a long history when the run arrives; the run waits in its queue behind it.
-        const int History = 200_000;
-        var result = Submission(projectId, Guid.Empty, 0).Results[0];
-        var remaining = Enumerable.Range(1, History).Select(s => RunDispatcher.Application(Summary(projectId, s), result with { PreviousSequence = s - 1 }, 0)).ToArray();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var busy = test.ReplaceHistoryAsync(remaining, History).ContinueWith(_ => clock.Elapsed, TaskScheduler.Default);
-        await RunDispatcher.DispatchAsync(grains, Summary(projectId, History + 1), [result with { PreviousSequence = History }]);
-        var dispatched = clock.Elapsed;
+        // Hold the store's writer thread, then give the grain a turn that ends in a durable write: the grain stays
+        // busy, and the run sent to it next waits in its queue.
+        var release = new TaskCompletionSource();
+        var held = seismo.Services.GetRequiredService<SqliteGate>().RunAsync(SqliteGate.Lane.Urgent, () => release.Task);
+        var busy = test.ReplaceHistoryAsync([], 0);
+        var dispatch = RunDispatcher.DispatchAsync(grains, Summary(projectId, 1), Submission(projectId, Guid.Empty, 0).Results.Take(1).ToList());
 
-        // Sent-only would complete in microseconds, long before the re-scoring ends.
-        var replaced = await busy;
-        Assert.True(replaced > TimeSpan.FromMilliseconds(50), $"the history took only {replaced.TotalMilliseconds} ms: too short to tell");
-        Assert.True(dispatched >= replaced - TimeSpan.FromMilliseconds(20), $"the fan-out completed after {dispatched.TotalMilliseconds} ms, the grain was busy until {replaced.TotalMilliseconds} ms");
-        Assert.Equal(History + 1, (await test.GetAsync())!.TotalRuns);
+        // A fan-out that only sends would be done at once.
+        await Task.WhenAny(dispatch, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        Assert.False(dispatch.IsCompleted, "the fan-out completed while the test grain could not yet apply the run");
+
+        release.SetResult();
+        await Task.WhenAll(held, busy, dispatch);
+        Assert.Equal(1, (await test.GetAsync())!.TotalRuns);
     }
 
-    private static RunSummary Summary(Guid projectId, long sequence)
-    {
-        var metadata = Submission(projectId, Guid.Empty, 0).Metadata;
-        return new RunSummary(metadata, sequence, "passed", new RunCounts(1, 1, 0, 0, 0, 0));
-    }
+    private static RunSummary Summary(Guid projectId, long sequence) =>
+        new(Submission(projectId, Guid.Empty, 0).Metadata, sequence, "passed", new RunCounts(1, 1, 0, 0, 0, 0));
 
     [Fact]
     public async Task A_batch_for_a_project_that_does_not_exist_fails_every_caller()

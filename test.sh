@@ -9,6 +9,11 @@ status=${PIPESTATUS[0]}
 sum() { grep -E "^\s+$1: [0-9]+\s*$" "$log" | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}'; }
 passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# Name what failed just above the count, so the end of a long log says which tests to look at.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests:"
+  grep -E "^\s+Failed [A-Za-z_][A-Za-z0-9_.]+" "$log" | sed -E 's/^\s+Failed /  /' || echo "  (none reported by name: see the build or test host errors above)"
+fi
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

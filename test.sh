@@ -12,7 +12,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 # Name what failed just above the count, so the end of a long log says which tests to look at.
 if [ "$failed" -gt 0 ]; then
   echo "Failed tests:"
-  grep -E "^\s+Failed [A-Za-z_][A-Za-z0-9_.]+" "$log" | sed -E 's/^\s+Failed /  /' || echo "  (none reported by name: see the build or test host errors above)"
+  grep -E "^  Failed [A-Za-z_][A-Za-z0-9_]*\.[^ ]+" "$log" | sed -E "s/^  Failed /  /" || echo "  (none reported by name: see the build or test host errors above)"
 fi
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"

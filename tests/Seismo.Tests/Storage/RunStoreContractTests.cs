@@ -170,7 +170,7 @@ public sealed class RunStoreContractTests(PostgresFixture fixture)
         IRunStore store;
         if (kind == "sqlite")
         {
-            var dir = Directory.CreateTempSubdirectory("seismo-runstore-").FullName;
+            var dir = TempDir.Create("seismo-runstore");
             var cs = SeismoSiloHosting.SqliteConnectionString(dir);
             await SchemaInstaller.ApplySqliteAsync(cs, CancellationToken.None);
             store = new SqliteRunStore(cs, new SqliteGate());

@@ -86,13 +86,3 @@ public sealed class SeismoFactory : WebApplicationFactory<Program>
         return (id, key.GetProperty("key").GetString()!);
     }
 }
-
-public static class TempDir
-{
-    public static string Create(string prefix)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return path;
-    }
-}

@@ -45,16 +45,19 @@ public sealed class RunAcceptor(IGrainFactory grains, RunFanOut fanOut)
             {
                 await fanOut.ReadyAsync(projectId);
                 if (Next() is not { } batch) return;
+                AcceptedRun[] stored;
                 try
                 {
-                    var stored = await project.AcceptRunsAsync([.. batch.Select(b => b.Run)]);
-                    foreach (var run in stored) _ = fanOut.Start(run);
-                    for (var i = 0; i < batch.Count; i++) batch[i].Done.SetResult(stored[i]);
+                    stored = await project.AcceptRunsAsync([.. batch.Select(b => b.Run)]);
                 }
                 catch (Exception e)
                 {
                     foreach (var b in batch) b.Done.SetException(e);
+                    continue;
                 }
+                // Only the grain call decides the outcome: once it returns, the runs are durable and accepted.
+                foreach (var run in stored) _ = fanOut.Start(run);
+                for (var i = 0; i < batch.Count; i++) batch[i].Done.SetResult(stored[i]);
             }
         }
 
